@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Tests for util/: errors, allocation and its failure injection, buffers, arena, hash, pool. */
+#include "st_test.h"
+
+#include <stdatomic.h>
+#include <supertable/errors.h>
+#include "util/alloc.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/hash.h"
+#include "util/pool.h"
+
+void test_util_error__set_and_last(void)
+{
+    st_error_clear();
+    st_assert_eq_i64(st_error_last()->code, 0);
+    st_assert_eq_str(st_error_last()->message, "");
+    st_assert_eq_i64(st_error_set(ST_ECORRUPT, ST_ERROR_PARQUET, "bad page at %d", 42), ST_ECORRUPT);
+    st_assert_eq_str(st_error_last()->message, "bad page at 42");
+    st_assert_eq_i64(st_error_last()->klass, ST_ERROR_PARQUET);
+    st_assert_eq_str(st_error_code_name(ST_ECORRUPT), "ST_ECORRUPT");
+    st_error_set(ST_ECONFLICT, ST_ERROR_NONE, "lost race");
+    st_assert(st_error_last()->retryable);
+}
+
+void test_util_error__wrap_previous_message(void)
+{
+    st_error_set(ST_EIO, ST_ERROR_IO, "disk");
+    st_error_set(ST_EIO, ST_ERROR_IO, "reading x: %s", st_error_last()->message);
+    st_assert_eq_str(st_error_last()->message, "reading x: disk");
+}
+
+void test_util_error__save_restore(void)
+{
+    st_error_saved saved;
+    st_error_set(ST_ENOTFOUND, ST_ERROR_IO, "no such table");
+    st_error_save(&saved);
+    st_error_clear();
+    st_assert_eq_i64(st_error_restore(&saved), ST_ENOTFOUND);
+    st_assert_eq_str(st_error_last()->message, "no such table");
+}
+
+void test_util_alloc__fail_injection(void)
+{
+    void *p;
+    st_alloc_fail_after(1);
+    p = st_malloc(10);
+    st_assert(p != NULL);
+    st_assert(st_malloc(10) == NULL);
+    st_assert_eq_i64(st_error_last()->code, ST_ENOMEM);
+    void *q = st_malloc(10);
+    st_assert(q != NULL);
+    st_alloc_fail_after(-1);
+    st_free(p);
+    st_free(q);
+}
+
+void test_util_alloc__overflow_rejected(void)
+{
+    st_assert(st_mallocarray(SIZE_MAX / 2, 4) == NULL);
+    st_assert(st_calloc(SIZE_MAX / 2, 4) == NULL);
+    st_assert_eq_i64(st_error_last()->code, ST_ENOMEM);
+}
+
+void test_util_buf__printf_and_grow(void)
+{
+    st_buf b = ST_BUF_INIT;
+    st_assert_eq_str(st_buf_cstr(&b), "");
+    for (int i = 0; i < 1000; i++)
+        st_pass(st_buf_printf(&b, "%d,", i));
+    st_assert(b.len > 3000);
+    st_assert(memcmp(b.ptr, "0,1,2,", 6) == 0);
+    st_buf_clear(&b);
+    st_pass(st_buf_puts(&b, "abc"));
+    st_assert_eq_str(st_buf_cstr(&b), "abc");
+    uint8_t *p = st_buf_detach(&b);
+    st_assert(b.ptr == NULL && b.len == 0);
+    st_free(p);
+    st_buf_dispose(&b);
+}
+
+void test_util_buf__oom_leaves_buffer_intact(void)
+{
+    st_buf b = ST_BUF_INIT;
+    st_pass(st_buf_puts(&b, "keep"));
+    st_alloc_fail_after(0);
+    st_assert_eq_i64(st_buf_grow(&b, 1 << 20), ST_ENOMEM);
+    st_alloc_fail_after(-1);
+    st_assert_eq_str(st_buf_cstr(&b), "keep");
+    st_buf_dispose(&b);
+}
+
+void test_util_arena__many_and_large(void)
+{
+    st_arena a = ST_ARENA_INIT;
+    char *s = st_arena_strdup(&a, "hello");
+    st_assert_eq_str(s, "hello");
+    for (int i = 0; i < 10000; i++) {
+        int *x = st_arena_alloc(&a, sizeof(int) * (size_t)(i % 7 + 1));
+        st_assert(x != NULL);
+        st_assert(((uintptr_t)x & 15) == 0);
+        *x = i;
+    }
+    uint8_t *big = st_arena_calloc(&a, 1, 1 << 20);
+    st_assert(big && big[12345] == 0);
+    st_assert(st_arena_alloc(&a, 8) != NULL);
+    st_arena_dispose(&a);
+}
+
+void test_util_hash__xxh64_vectors(void)
+{
+    /* Published xxHash test vectors. */
+    st_assert_eq_u64(st_xxh64("", 0, 0), 0xEF46DB3751D8E999ULL);
+    st_assert_eq_u64(st_xxh64("a", 1, 0), 0xD24EC4F1A98C6E5BULL);
+    st_assert_eq_u64(st_xxh64("abc", 3, 0), 0x44BC2CF5AD770999ULL);
+    st_assert_eq_u64(st_xxh64("Nobody inspects the spammish repetition", 39, 0),
+                     0xFBCEA83C8A378BF1ULL);
+}
+
+static atomic_long pool_sum;
+
+static int add_index(void *payload, size_t i)
+{
+    (void)payload;
+    atomic_fetch_add(&pool_sum, (long)i);
+    return 0;
+}
+
+static int fail_at_7(void *payload, size_t i)
+{
+    (void)payload;
+    if (i == 7)
+        return st_error_set(ST_ECORRUPT, ST_ERROR_PARQUET, "item %zu is bad", i);
+    return 0;
+}
+
+static int nested_job(void *payload, size_t i)
+{
+    (void)i;
+    return st_pool_run((st_pool *)payload, 10, add_index, NULL);
+}
+
+void test_util_pool__parallel_for(void)
+{
+    st_pool *p;
+    st_pass(st_pool_new(&p, 3));
+    st_assert_eq_i64(st_pool_width(p), 4);
+    for (int round = 0; round < 20; round++) {
+        atomic_store(&pool_sum, 0);
+        st_pass(st_pool_run(p, 1000, add_index, NULL));
+        st_assert_eq_i64(atomic_load(&pool_sum), 999 * 1000 / 2);
+    }
+    st_error_clear();
+    st_assert_eq_i64(st_pool_run(p, 100, fail_at_7, NULL), ST_ECORRUPT);
+    st_assert_eq_str(st_error_last()->message, "item 7 is bad");
+    atomic_store(&pool_sum, 0);
+    st_pass(st_pool_run(p, 5, nested_job, p));
+    st_assert_eq_i64(atomic_load(&pool_sum), 5 * 45);
+    st_pool_free(p);
+}
+
+void test_util_pool__no_workers(void)
+{
+    st_pool *p;
+    st_pass(st_pool_new(&p, 0));
+    atomic_store(&pool_sum, 0);
+    st_pass(st_pool_run(p, 10, add_index, NULL));
+    st_assert_eq_i64(atomic_load(&pool_sum), 45);
+    st_pool_free(p);
+    st_assert(st_pool_default() != NULL);
+}
