@@ -83,7 +83,7 @@ ST_EXTERN(int) st_arrow_export_vector(struct ArrowArray *out, st_vector *v);
 ST_EXTERN(int) st_arrow_export_batch(struct ArrowArray *out, st_batch *b);
 /**
  * Exports a batch reader as a stream; the stream takes ownership of `r`
- * (freed by stream->release).
+ * (freed by stream->release, or at once when this fails).
  */
 ST_EXTERN(int) st_arrow_export_stream(struct ArrowArrayStream *out, st_batch_reader *r);
 
@@ -96,16 +96,20 @@ ST_EXTERN(int) st_arrow_export_stream(struct ArrowArrayStream *out, st_batch_rea
 ST_EXTERN(int) st_arrow_import_type(st_type **out, const struct ArrowSchema *schema);
 /**
  * Imports an array (moved: `array->release` is taken over and `array` is marked
- * released). Buffers are used in place when their layout matches, copied and
- * widened otherwise.
+ * released, on failure too). Buffers are used in place when their layout matches,
+ * copied and widened otherwise. Malformed arrays fail with ST_ECORRUPT, Arrow
+ * types without a counterpart (null, views, unions, ...) with ST_EUNSUPPORTED.
  * @param[out] out release with st_vector_free().
  */
 ST_EXTERN(int) st_arrow_import_vector(st_vector **out, struct ArrowArray *array,
                                       const struct ArrowSchema *schema);
-/** Imports a struct array as a batch (moves `array`). */
+/** Imports a struct array without null rows as a batch (moves `array`, on failure too). */
 ST_EXTERN(int) st_arrow_import_batch(st_batch **out, struct ArrowArray *array,
                                      const struct ArrowSchema *schema);
-/** Wraps a stream as a batch reader (takes ownership of `stream`'s contents). */
+/**
+ * Wraps a stream as a batch reader (takes ownership of `stream`'s contents, and
+ * releases them when this fails). Its schema must be a struct.
+ */
 ST_EXTERN(int) st_arrow_import_stream(st_batch_reader **out, struct ArrowArrayStream *stream);
 
 ST_END_DECL

@@ -63,7 +63,10 @@ struct st_type {
     int32_t refs_;       /**< private: reference count; 0 for static types */
 };
 
-/** The static instance of a parameterless primitive type (not decimal/fixed/nested). */
+/**
+ * The static instance of a parameterless primitive type; NULL for decimal, fixed,
+ * nested types and unknown ids.
+ */
 ST_EXTERN(st_type *) st_type_primitive(st_type_id id);
 
 /**
@@ -92,7 +95,11 @@ ST_EXTERN(void) st_type_free(st_type *t);
 
 /** True for struct, list and map. */
 ST_EXTERN(int) st_type_is_nested(const st_type *t);
-/** Structural equality, field ids, names and requiredness included. */
+/**
+ * Structural equality, field ids, struct field names and requiredness included.
+ * Docs and the names of list elements and map keys/values are not compared
+ * (Iceberg types have none; Arrow and Parquet spell them differently).
+ */
 ST_EXTERN(int) st_type_equals(const st_type *a, const st_type *b);
 /** Iceberg's name of a type id ("long", "timestamptz", ...). Static storage. */
 ST_EXTERN(const char *) st_type_id_name(st_type_id id);
@@ -117,8 +124,13 @@ ST_EXTERN(int) st_type_to_string(char **out, const st_type *t);
  * timestamp timestamptz timestamp_ns timestamptz_ns string uuid fixed[L] binary
  * struct<...> list<T> map<K,V>. Aliases: integer, bigint, bool, int32, int64,
  * text/varchar, bytes/blob, real/float32, float64. Names may be `quoted`;
- * "not null" marks a required field (also inside struct<...>). Field ids are
- * assigned 1, 2, ... depth-first, as Iceberg assigns them to a new schema.
+ * "not null" marks a required field (also inside struct<...>, and for list
+ * elements and map values: "list<string not null>"); map keys are always required.
+ * Field ids are assigned from 1 as Iceberg assigns them to a new schema
+ * (TypeUtil.assignFreshIds): a struct numbers all its own fields first, then
+ * visits each field's type in order; a list numbers its element, a map its key
+ * then its value, before visiting them. "a int, b struct<c: int>, d list<int>"
+ * gives a=1 b=2 d=3 c=4 d.element=5.
  * @param[out] out a struct type; release with st_type_free().
  * @return 0 or ST_EINVALID with a message that points at the offending text.
  */

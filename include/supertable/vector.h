@@ -15,6 +15,8 @@
  *                           children[1]: values (exported as Arrow's entries struct)
  *   struct                  children[i]: field i, each of the parent's length
  * validity: bit i set when row i is valid; NULL when every row is valid.
+ * Offsets always start at 0 (offsets[0] == 0; importers rebase sliced arrays), so
+ * the offsets buffer exists even for an empty vector.
  *
  * Ownership: a vector is reference-counted; st_vector_free() drops one reference.
  * Buffers belong to the vector (or, for imported vectors, to the foreign producer,
@@ -70,7 +72,7 @@ ST_EXTERN(void) st_vector_free(st_vector *v);
 
 /** Ensures room for `capacity` rows in values and validity (not in children). */
 ST_EXTERN(int) st_vector_reserve(st_vector *v, int64_t capacity);
-/** Ensures room for `bytes` bytes of string/binary data. */
+/** Ensures room for `bytes` bytes of string/binary data in total (at most INT32_MAX). */
 ST_EXTERN(int) st_vector_reserve_data(st_vector *v, int64_t bytes);
 /**
  * Makes sure the validity bitmap exists for the current capacity, with every
@@ -87,7 +89,10 @@ static inline int st_vector_is_valid(const st_vector *v, int64_t i)
 }
 
 /* Appending one row at a time: convenient for tests, CSV/JSON import and the CLI.
- * Decoders write the buffers directly instead. Each returns 0 or ST_ENOMEM. */
+ * Decoders write the buffers directly instead. Each returns 0, ST_ENOMEM, or
+ * ST_EINVALID when the value does not suit the vector's type (wrong type, wrong
+ * uuid/fixed width, string data past INT32_MAX bytes) or the vector is imported
+ * (its buffers are borrowed: read-only). On failure the vector is unchanged. */
 ST_EXTERN(int) st_vector_append_null(st_vector *v);
 ST_EXTERN(int) st_vector_append_bool(st_vector *v, int value);
 ST_EXTERN(int) st_vector_append_i32(st_vector *v, int32_t value);
@@ -199,12 +204,15 @@ ST_EXTERN(void) st_batch_reader_free(st_batch_reader *r);
 
 /**
  * Formats an unscaled decimal with `scale` digits after the point ("-12.30").
- * `buf` needs 48 bytes. Returns the length written.
+ * `buf` needs 48 bytes. Returns the length written. `scale` is clamped to 0..38.
  */
 ST_EXTERN(int) st_decimal_format(char *buf, st_decimal128 value, int scale);
 /**
- * Parses "-12.3" as decimal(precision, scale) ("-12.30" for scale 2). Rejects
- * values that need more digits than `precision` or more fraction digits than `scale`.
+ * Parses "-12.3" as decimal(precision, scale) ("-12.30" for scale 2). Accepts an
+ * optional sign, ".5" / "5." and an exponent ("1.5e3"); surrounding blanks are
+ * ignored. Rejects values that need more digits than `precision` or that cannot be
+ * represented exactly at `scale` (trailing zeros past the scale are fine: "1.500"
+ * is decimal(3,2) 1.50).
  * @return 0 or ST_EINVALID.
  */
 ST_EXTERN(int) st_decimal_parse(st_decimal128 *out, const char *text, size_t len,
