@@ -236,7 +236,7 @@ void test_formats_json__alloc_failure_sweep(void)
 {
     static const char text[] =
         "{\"a\":1,\"b\":{\"c\":[1,2],\"d\":\"x\\u00e9\"},\"e\":[{\"k\":1}]}\n"
-                               "{\"a\":2.5,\"b\":null,\"e\":[{\"k\":\"s\"}],\"f\":true}\n";
+        "{\"a\":2.5,\"b\":null,\"e\":[{\"k\":\"s\"}],\"f\":true}\n";
     long n;
     for (int chunked = 0; chunked < 2; chunked++) {
         st_fmt_test_chunk = chunked ? 5 : 0;
