@@ -57,7 +57,7 @@ ST_EXTERN(int) st_parquet_reader_open_input(st_parquet_reader **out, st_input *i
 /** NULL-safe. */
 ST_EXTERN(void) st_parquet_reader_free(st_parquet_reader *r);
 
-/** Rows in the file. */
+/** Rows in the file (the sum over its row groups). */
 ST_EXTERN(int64_t) st_parquet_reader_num_rows(const st_parquet_reader *r);
 ST_EXTERN(int) st_parquet_reader_num_row_groups(const st_parquet_reader *r);
 ST_EXTERN(int64_t) st_parquet_reader_row_group_rows(const st_parquet_reader *r, int rg);
