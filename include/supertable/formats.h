@@ -177,11 +177,32 @@ ST_EXTERN(int) st_csv_writer_new(st_text_writer **out, st_output *o, st_type *sc
                                  const st_csv_write_options *opts);
 /** Starts a JSON lines writer (the canonical JSON form, LF line ends) into `o`. */
 ST_EXTERN(int) st_json_writer_new(st_text_writer **out, st_output *o, st_type *schema);
+
+/**
+ * Where a writer created with the _fn constructors sends its bytes (a pipe,
+ * stdout): called with each rendered piece of about 1 MiB or less.
+ * @return 0, or an error code (e.g. ST_EIO, after st_error_set()) that the
+ *         writer's calls return.
+ */
+typedef int (*st_text_write_fn)(const void *data, size_t len, void *payload);
+/** As st_csv_writer_new(), writing through `fn` instead of an st_output. */
+ST_EXTERN(int) st_csv_writer_new_fn(st_text_writer **out, st_text_write_fn fn, void *payload,
+                                    st_type *schema, const st_csv_write_options *opts);
+/** As st_json_writer_new(), writing through `fn` instead of an st_output. */
+ST_EXTERN(int) st_json_writer_new_fn(st_text_writer **out, st_text_write_fn fn, void *payload,
+                                     st_type *schema);
 /**
  * Appends the rows of `b`, whose schema must equal the writer's.
  * @return 0, ST_EINVALID (schema mismatch), ST_EIO, ST_ENOMEM.
  */
 ST_EXTERN(int) st_text_writer_write(st_text_writer *w, const st_batch *b);
+/**
+ * Appends some rows of `b`: rows[0..n_rows) in that order, or, when `rows` is
+ * NULL, the first n_rows (a filtered or limited view of a batch).
+ * @return as st_text_writer_write(); ST_EINVALID for a row out of range.
+ */
+ST_EXTERN(int) st_text_writer_write_rows(st_text_writer *w, const st_batch *b,
+                                         const int64_t *rows, int64_t n_rows);
 /** Writes what is buffered (and the CSV header if no batch came) to the output. */
 ST_EXTERN(int) st_text_writer_finish(st_text_writer *w);
 /** Rows written so far. */

@@ -10,7 +10,9 @@
 #define FLUSH_BYTES ((size_t)1 << 20)
 
 struct st_text_writer {
-    st_output *out;        /* borrowed */
+    st_output *out;        /* borrowed; NULL when writing through fn */
+    st_text_write_fn fn;
+    void *payload;
     st_type *schema;       /* a reference */
     int csv;
     char delim, quote;
@@ -28,7 +30,9 @@ static int flush(st_text_writer *w)
     int rc;
     if (w->buf.len == 0)
         return 0;
-    if ((rc = st_output_write(w->out, w->buf.ptr, w->buf.len)) < 0)
+    rc = w->out ? st_output_write(w->out, w->buf.ptr, w->buf.len)
+                : w->fn(w->buf.ptr, w->buf.len, w->payload);
+    if (rc < 0)
         return rc;
     st_buf_clear(&w->buf);
     return 0;
@@ -140,24 +144,27 @@ static int json_row(st_text_writer *w, const st_batch *b, int64_t i)
 
 /* ------------------------------------------------------------------ common */
 
-static int writer_alloc(st_text_writer **out, st_output *o, st_type *schema, int csv)
+static int writer_alloc(st_text_writer **out, st_output *o, st_text_write_fn fn, void *payload,
+                        st_type *schema, int csv)
 {
     st_text_writer *w;
     *out = NULL;
-    if (!o || !schema || schema->id != ST_TYPE_STRUCT)
+    if ((!o && !fn) || !schema || schema->id != ST_TYPE_STRUCT)
         return st_error_set(ST_EINVALID, csv ? ST_ERROR_CSV : ST_ERROR_JSON,
                             "a text writer needs an output and a struct schema");
     if (!(w = st_calloc(1, sizeof(*w))))
         return ST_ENOMEM;
     w->out = o;
+    w->fn = fn;
+    w->payload = payload;
     w->schema = st_type_ref(schema);
     w->csv = csv;
     *out = w;
     return 0;
 }
 
-int st_csv_writer_new(st_text_writer **out, st_output *o, st_type *schema,
-                      const st_csv_write_options *opts)
+static int csv_new(st_text_writer **out, st_output *o, st_text_write_fn fn, void *payload,
+                   st_type *schema, const st_csv_write_options *opts)
 {
     st_csv_write_options defaults = ST_CSV_WRITE_OPTIONS_INIT;
     st_text_writer *w;
@@ -170,7 +177,7 @@ int st_csv_writer_new(st_text_writer **out, st_output *o, st_type *schema,
         opts->quote == 0 || opts->delimiter == opts->quote || opts->delimiter == '\n' ||
         opts->quote == '\n' || opts->delimiter == '\r' || opts->quote == '\r')
         return st_error_set(ST_EINVALID, ST_ERROR_CSV, "bad CSV write options");
-    if ((rc = writer_alloc(&w, o, schema, 1)) < 0)
+    if ((rc = writer_alloc(&w, o, fn, payload, schema, 1)) < 0)
         return rc;
     w->delim = opts->delimiter;
     w->quote = opts->quote;
@@ -185,11 +192,12 @@ int st_csv_writer_new(st_text_writer **out, st_output *o, st_type *schema,
     return 0;
 }
 
-int st_json_writer_new(st_text_writer **out, st_output *o, st_type *schema)
+static int json_new(st_text_writer **out, st_output *o, st_text_write_fn fn, void *payload,
+                    st_type *schema)
 {
     st_text_writer *w;
     int rc;
-    if ((rc = writer_alloc(&w, o, schema, 0)) < 0)
+    if ((rc = writer_alloc(&w, o, fn, payload, schema, 0)) < 0)
         return rc;
     if ((rc = json_keys(w)) < 0) {
         st_text_writer_free(w);
@@ -199,15 +207,65 @@ int st_json_writer_new(st_text_writer **out, st_output *o, st_type *schema)
     return 0;
 }
 
+int st_csv_writer_new(st_text_writer **out, st_output *o, st_type *schema,
+                      const st_csv_write_options *opts)
+{
+    *out = NULL;
+    if (!o)
+        return st_error_set(ST_EINVALID, ST_ERROR_CSV, "st_csv_writer_new: no output");
+    return csv_new(out, o, NULL, NULL, schema, opts);
+}
+
+int st_csv_writer_new_fn(st_text_writer **out, st_text_write_fn fn, void *payload,
+                         st_type *schema, const st_csv_write_options *opts)
+{
+    *out = NULL;
+    if (!fn)
+        return st_error_set(ST_EINVALID, ST_ERROR_CSV, "st_csv_writer_new_fn: no function");
+    return csv_new(out, NULL, fn, payload, schema, opts);
+}
+
+int st_json_writer_new(st_text_writer **out, st_output *o, st_type *schema)
+{
+    *out = NULL;
+    if (!o)
+        return st_error_set(ST_EINVALID, ST_ERROR_JSON, "st_json_writer_new: no output");
+    return json_new(out, o, NULL, NULL, schema);
+}
+
+int st_json_writer_new_fn(st_text_writer **out, st_text_write_fn fn, void *payload,
+                          st_type *schema)
+{
+    *out = NULL;
+    if (!fn)
+        return st_error_set(ST_EINVALID, ST_ERROR_JSON, "st_json_writer_new_fn: no function");
+    return json_new(out, NULL, fn, payload, schema);
+}
+
 int st_text_writer_write(st_text_writer *w, const st_batch *b)
+{
+    return st_text_writer_write_rows(w, b, NULL, b ? b->length : 0);
+}
+
+int st_text_writer_write_rows(st_text_writer *w, const st_batch *b, const int64_t *rows,
+                              int64_t n_rows)
 {
     int rc;
     if (!b || !st_type_equals(b->schema, w->schema))
         return st_error_set(ST_EINVALID, w->csv ? ST_ERROR_CSV : ST_ERROR_JSON,
                             "the batch's schema is not the writer's");
+    if (n_rows < 0 || (!rows && n_rows > b->length))
+        return st_error_set(ST_EINVALID, w->csv ? ST_ERROR_CSV : ST_ERROR_JSON,
+                            "%lld rows asked of a batch of %lld", (long long)n_rows,
+                            (long long)b->length);
     if (w->header_pending && (rc = csv_header(w)) < 0)
         return rc;
-    for (int64_t i = 0; i < b->length; i++) {
+    for (int64_t k = 0; k < n_rows; k++) {
+        int64_t i = rows ? rows[k] : k;
+        if (i < 0 || i >= b->length)
+            return st_error_set(ST_EINVALID, w->csv ? ST_ERROR_CSV : ST_ERROR_JSON,
+                                "row %lld of a batch of %lld", (long long)i,
+                                (long long)b->length);
         if ((rc = w->csv ? csv_row(w, b, i) : json_row(w, b, i)) < 0)
             return rc;
         w->rows++;
