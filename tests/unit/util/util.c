@@ -169,3 +169,32 @@ void test_util_pool__no_workers(void)
     st_pool_free(p);
     st_assert(st_pool_default() != NULL);
 }
+
+void test_util_alloc__large_blocks_grow_and_move(void)
+{
+    /* Growing within a large block's size class keeps the block; crossing
+     * classes moves it with its contents; small blocks realloc normally. */
+    uint8_t *p = st_malloc(70000), *q;
+    st_assert(p != NULL);
+    for (int i = 0; i < 70000; i++)
+        p[i] = (uint8_t)i;
+    q = st_realloc(p, 100000);      /* same 128 KiB class */
+    st_assert(q != NULL);
+    p = st_realloc(q, 3 << 20);     /* a larger class */
+    st_assert(p != NULL);
+    for (int i = 0; i < 70000; i++)
+        st_assert(p[i] == (uint8_t)i);
+    q = st_realloc(p, 10);          /* back to small */
+    st_assert(q != NULL && q[9] == 9);
+    p = st_realloc(q, 200);
+    st_assert(p != NULL && p[5] == 5);
+    st_free(p);
+    /* A freed large block can be handed out again, still writable end to end. */
+    p = st_calloc(1, 1 << 20);
+    st_assert(p != NULL && p[(1 << 20) - 1] == 0);
+    memset(p, 7, 1 << 20);
+    st_free(p);
+    p = st_calloc(1, 1 << 20);
+    st_assert(p != NULL && p[12345] == 0 && p[(1 << 20) - 1] == 0);
+    st_free(p);
+}
