@@ -8,6 +8,11 @@
  * file that projects just the filter columns and carries the same filters, so
  * both produce the same row groups in the same order and their batches line up
  * row for row; the printed columns stay exactly those asked for.
+ *
+ * Parquet UINT_64 columns read as decimal(20,0) (Iceberg has no unsigned
+ * 64-bit type); --format jsonl prints them as JSON integers, as every other
+ * integer, which the rows' own types alone cannot tell (paths through structs;
+ * inside lists and maps they stay decimal strings).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +175,8 @@ typedef struct cat_state {
     int64_t sel_cap;
     st_text_writer *writer;
     cli_table *table;
+    char **unsigned_paths;             /* UINT_64 leaves outside lists and maps */
+    int n_unsigned;
 } cat_state;
 
 static int open_readers(cat_state *s, const cat_args *a)
@@ -234,10 +241,100 @@ static int select_rows(cat_state *s, const cat_args *a, const st_batch *b, const
     return 0;
 }
 
+/* ------------------------------------------------ UINT_64 as integers */
+
+static int find_unsigned(cat_state *s)
+{
+    st_parquet_column_info ci;
+    int rc;
+    for (int c = 0; c < st_parquet_reader_num_columns(s->main); c++) {
+        char **grown;
+        if ((rc = st_parquet_reader_column_info(s->main, c, &ci)) < 0)
+            return rc;
+        if (ci.max_repetition_level != 0 || (strcmp(ci.logical_type, "UINT_64") != 0 &&
+                                             strcmp(ci.logical_type, "INTEGER(64,UNSIGNED)") != 0))
+            continue;
+        if (!(grown = realloc(s->unsigned_paths, sizeof(char *) * (size_t)(s->n_unsigned + 1))))
+            return st_error_set_oom();
+        s->unsigned_paths = grown;
+        if (!(s->unsigned_paths[s->n_unsigned] = strdup(ci.path)))
+            return st_error_set_oom();
+        s->n_unsigned++;
+    }
+    return 0;
+}
+
+/* 2: path is an unsigned leaf; 1: one lies below path; 0: neither. */
+static int unsigned_at(const cat_state *s, const char *path)
+{
+    size_t n = strlen(path);
+    int below = 0;
+    for (int k = 0; k < s->n_unsigned; k++) {
+        if (strcmp(s->unsigned_paths[k], path) == 0)
+            return 2;
+        below |= strncmp(s->unsigned_paths[k], path, n) == 0 && s->unsigned_paths[k][n] == '.';
+    }
+    return below;
+}
+
+static int json_value(const cat_state *s, const st_vector *v, int64_t i, char *path,
+                      size_t plen)
+{
+    int where = unsigned_at(s, path), rc;
+    char *text = NULL;
+    size_t len = 0;
+    if (where == 1 && v->type->id == ST_TYPE_STRUCT && st_vector_is_valid(v, i)) {
+        putchar('{');
+        for (int c = 0; c < v->n_children; c++) {
+            const char *name = v->type->fields[c].name;
+            fputs(c ? "," : "", stdout);
+            cli_json_string(stdout, name);
+            putchar(':');
+            snprintf(path + plen, 4096 - plen, ".%s", name);
+            if ((rc = json_value(s, v->children[c], i, path, strlen(path))) < 0)
+                return rc;
+            path[plen] = 0;
+        }
+        putchar('}');
+        return 0;
+    }
+    if ((rc = st_value_format(&text, &len, v, i, ST_VALUE_JSON)) < 0)
+        return rc;
+    if (where == 2 && v->type->id == ST_TYPE_DECIMAL && len >= 2 && text[0] == '"')
+        fwrite(text + 1, 1, len - 2, stdout);
+    else
+        fwrite(text, 1, len, stdout);
+    st_free(text);
+    return 0;
+}
+
+/* JSON lines with the UINT_64 columns as integers; the writer does the rest. */
+static int emit_jsonl_unsigned(cat_state *s, const st_batch *b, int64_t n)
+{
+    char path[4096];
+    int rc;
+    for (int64_t k = 0; k < n; k++) {
+        putchar('{');
+        for (int c = 0; c < b->n_columns; c++) {
+            const char *name = b->schema->fields[c].name;
+            fputs(c ? "," : "", stdout);
+            cli_json_string(stdout, name);
+            putchar(':');
+            snprintf(path, sizeof(path), "%s", name);
+            if ((rc = json_value(s, b->columns[c], s->sel[k], path, strlen(path))) < 0)
+                return rc;
+        }
+        fputs("}\n", stdout);
+    }
+    return 0;
+}
+
 static int emit(cat_state *s, const cat_args *a, const st_batch *b, int64_t n)
 {
     if (a->format == 't')
         return cli_table_add(s->table, b, s->sel, n);
+    if (a->format == 'j' && s->n_unsigned > 0)
+        return emit_jsonl_unsigned(s, b, n);
     return st_text_writer_write_rows(s->writer, b, s->sel, n);
 }
 
@@ -257,7 +354,8 @@ static int run(cat_state *s, const cat_args *a)
     st_batch *b = NULL, *side = NULL;
     int rc;
 
-    if ((rc = open_readers(s, a)) < 0 || (rc = open_output(s, a)) < 0)
+    if ((rc = open_readers(s, a)) < 0 || (rc = open_output(s, a)) < 0 ||
+        (a->format == 'j' && (rc = find_unsigned(s)) < 0))
         return rc;
     /* --limit stops decoding early: no batch is asked for once it is reached. */
     while (left > 0 && (rc = st_batch_reader_next(s->main_batches, &b)) == 0) {
@@ -304,6 +402,9 @@ int cmd_parquet_cat(int argc, char **argv)
     st_parquet_reader_free(s.side);
     free(s.on_side);
     free(s.sel);
+    for (int k = 0; k < s.n_unsigned; k++)
+        free(s.unsigned_paths[k]);
+    free(s.unsigned_paths);
     args_dispose(&a);
     return rc;
 }
