@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: Apache-2.0
+# Helpers sourced by the CLI tests (tests/cli/*.sh). CTest sets ST_BIN (the
+# supertable binary), ST_SRC (the repository) and ST_TMP (a scratch directory).
+# Each check records a failure and goes on; `finish` sets the exit status.
+set -u
+: "${ST_BIN:?ST_BIN must name the supertable binary}"
+ST_SRC=${ST_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+ST_TMP=${ST_TMP:-${TMPDIR:-/tmp}/st-cli-$$}
+mkdir -p "$ST_TMP" || exit 1
+PT=$ST_SRC/tests/resources/parquet-testing
+T=$ST_TMP
+FAILS=0
+CHECKS=0
+
+fail() {
+    echo "FAIL: $*" >&2
+    FAILS=$((FAILS + 1))
+}
+
+# run CMD...: stdout to $T/out, stderr to $T/err, exit status in $RC.
+run() {
+    CHECKS=$((CHECKS + 1))
+    "$@" >"$T/out" 2>"$T/err"
+    RC=$?
+}
+
+expect_rc() {
+    [ "$RC" -eq "$1" ] || fail "$2: exit $RC, expected $1; stderr: $(head -c 400 "$T/err")"
+}
+
+# want: the expected stdout from standard input (a here-document).
+want() {
+    cat >"$T/want"
+}
+
+# expect_out LABEL: stdout equals what `want` was given.
+expect_out() {
+    if ! cmp -s "$T/want" "$T/out"; then
+        fail "$1: stdout differs from the expected (- expected, + got):"
+        diff -u "$T/want" "$T/out" | sed -n '3,40p' >&2
+    fi
+}
+
+expect_err_has() {
+    grep -qF -- "$1" "$T/err" || fail "$2: stderr lacks '$1'; got: $(head -c 400 "$T/err")"
+}
+
+expect_out_has() {
+    grep -qF -- "$1" "$T/out" || fail "$2: stdout lacks '$1'; got: $(head -c 400 "$T/out")"
+}
+
+expect_err_empty() {
+    [ ! -s "$T/err" ] || fail "$1: unexpected stderr: $(head -c 400 "$T/err")"
+}
+
+# A usage error: exit 2, one line of error, then "Try 'CMD --help'.".
+expect_usage() {
+    expect_rc 2 "$2"
+    [ "$(wc -l <"$T/err" | tr -d ' ')" = 2 ] || fail "$2: stderr should be 2 lines: $(cat "$T/err")"
+    [ "$(sed -n 2p "$T/err")" = "Try '$1 --help'." ] || fail "$2: no \"Try '$1 --help'.\" line"
+    [ ! -s "$T/out" ] || fail "$2: usage error wrote to stdout"
+}
+
+# A runtime failure: exit 1 and "supertable: error: ..." on stderr.
+expect_failure() {
+    expect_rc 1 "$1"
+    grep -q '^supertable: error: ' "$T/err" || fail "$1: no 'supertable: error:' line: $(cat "$T/err")"
+}
+
+finish() {
+    if [ "$FAILS" -ne 0 ]; then
+        echo "$FAILS of $CHECKS checks failed"
+        exit 1
+    fi
+    echo "ok: $CHECKS checks"
+    exit 0
+}
