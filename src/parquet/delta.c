@@ -206,9 +206,14 @@ static int too_many(const pq_delta_decoder *d, size_t n)
         return 0; \
     } while (0)
 
+/*
+ * INT32 miniblocks may be up to 64 bits wide: DuckDB computes INT32 deltas in
+ * 64-bit arithmetic and writes 33-bit miniblocks for spans of more than 2^31.
+ * The spec's arithmetic is modulo 2^32, so truncating each delta is exact.
+ */
 int pq_delta_get_i32(pq_delta_decoder *d, int32_t *out, size_t n)
 {
-    DELTA_GET(uint32_t, int32_t, 32);
+    DELTA_GET(uint32_t, int32_t, 64);
 }
 
 int pq_delta_get_i64(pq_delta_decoder *d, int64_t *out, size_t n)

@@ -214,8 +214,8 @@ int pq_bitpacked_msb_get_levels(const uint8_t *p, size_t len, unsigned bit_width
  * to full size, miniblocks after it have a width byte but no data. Arithmetic wraps
  * (mod 2^32 for INT32, 2^64 for INT64). The spec asks for blocks of a multiple of
  * 128 and miniblocks of a multiple of 32 values; the decoder accepts multiples of
- * 8 (the spec's own examples use blocks of 8). Widths above 32 (INT32) or 64
- * (INT64) are ST_ECORRUPT. The decoder streams: values can be taken in any batches.
+ * 8 (the spec's own examples use blocks of 8). Widths above 64 are ST_ECORRUPT;
+ * INT32 accepts up to 64 too (DuckDB writes 33-bit INT32 miniblocks) and wraps. The decoder streams: values can be taken in any batches.
  */
 typedef struct pq_delta_decoder {
     const uint8_t *start, *end;

@@ -650,6 +650,12 @@ int pq_schema_build(pq_schema *out, const pq_file_metadata *md, const char *name
     if (name_mapping) {
         json_error_t jerr;
         nm = json_loads(name_mapping, 0, &jerr);
+        /* Some writers wrap the list as {"type": "struct", "fields": [...]}. */
+        if (json_is_object(nm) && json_is_array(json_object_get(nm, "fields"))) {
+            json_t *list = json_incref(json_object_get(nm, "fields"));
+            json_decref(nm);
+            nm = list;
+        }
         if (!json_is_array(nm)) {
             rc = st_error_set(ST_EINVALID, ST_ERROR_PARQUET,
                               "name mapping is not a JSON array: %s", nm ? "" : jerr.text);

@@ -243,9 +243,10 @@ void test_parquet_delta__corrupt_headers_and_widths(void)
     /* 3 values, one block: min delta 0, first miniblock 33 bits wide */
     uint8_t w33[10 + 132] = {0x80, 0x01, 0x04, 0x03, 0x00, 0x00, 33, 0, 0, 0};
     w33[10] = 0x05;
+    /* INT32 wraps modulo 2^32: a 33-bit miniblock (DuckDB writes them) is accepted. */
     st_pass(pq_delta_init(&d, w33, sizeof(w33)));
-    st_fail_with(ST_ECORRUPT, pq_delta_get_i32(&d, o32, 3));
-    st_assert_contains(st_error_last()->message, "bit width 33");
+    st_pass(pq_delta_get_i32(&d, o32, 3));
+    st_assert_eq_i64(o32[1], 5);
     st_pass(pq_delta_init(&d, w33, sizeof(w33)));
     st_pass(pq_delta_get_i64(&d, o64, 3));
     st_assert_eq_i64(o64[1], 5);

@@ -480,3 +480,104 @@ void test_parquet_reader__single_thread_equals_parallel(void)
     st_parquet_reader_free(a);
     st_parquet_reader_free(b);
 }
+
+/* ------------------------------------------------------------ Iceberg files */
+
+#define ID(name) st_test_resource("iceberg-data/" name)
+
+void test_parquet_reader__iceberg_field_ids(void)
+{
+    /* Written by Spark through Iceberg: every column carries its field id. */
+    st_parquet_reader *r;
+    st_batch *b;
+    st_type *s;
+    const int32_t want[] = {5};
+    size_t n;
+    const uint8_t *p;
+    st_pass(st_parquet_reader_open(&r, ID("spark-bunnies.parquet"), NULL));
+    s = st_parquet_reader_file_schema(r);
+    st_assert_eq_i64(s->n_fields, 9);
+    for (int i = 0; i < s->n_fields; i++)
+        st_assert_eq_i64(s->fields[i].id, i + 1);
+    st_pass(st_parquet_reader_select_ids(r, want, 1));
+    st_assert_eq_str(st_parquet_reader_schema(r)->fields[0].name, "Origin_x20Country");
+    st_pass(st_parquet_reader_read_row_group(&b, r, 0));
+    p = st_vector_get_bytes(b->columns[0], 0, &n);
+    st_assert(n == 11 && memcmp(p, "Netherlands", 11) == 0);
+    st_batch_free(b);
+    {
+        const int32_t missing[] = {99};
+        st_fail_with(ST_ENOTFOUND, st_parquet_reader_select_ids(r, missing, 1));
+    }
+    st_parquet_reader_free(r);
+
+    /* Position delete files use the reserved ids of the spec. */
+    st_pass(st_parquet_reader_open(&r, ID("spark-position-deletes.parquet"), NULL));
+    s = st_parquet_reader_file_schema(r);
+    st_assert_eq_i64(s->fields[0].id, 2147483546);
+    st_assert_eq_i64(s->fields[1].id, 2147483545);
+    st_parquet_reader_free(r);
+}
+
+void test_parquet_reader__name_mapping(void)
+{
+    /* DuckDB wrote this file without field ids; an Iceberg name mapping supplies them. */
+    st_parquet_read_options o = ST_PARQUET_READ_OPTIONS_INIT;
+    st_parquet_reader *r;
+    st_type *s;
+    st_pass(st_parquet_reader_open(&r, ID("duckdb-no-ids.parquet"), NULL));
+    st_assert_eq_i64(st_parquet_reader_file_schema(r)->fields[0].id, ST_FIELD_ID_NONE);
+    st_parquet_reader_free(r);
+
+    o.name_mapping = "[{\"field-id\": 1, \"names\": [\"A\", \"a\"]}, "
+                     "{\"field-id\": 7, \"names\": [\"col_b\"]}]";
+    st_pass(st_parquet_reader_open(&r, ID("duckdb-no-ids.parquet"), &o));
+    s = st_parquet_reader_file_schema(r);
+    st_assert_eq_i64(s->fields[0].id, 1);
+    st_assert_eq_i64(s->fields[1].id, ST_FIELD_ID_NONE); /* "b" is not mapped */
+    st_assert_eq_i64(read_all(r), 10000);
+    st_parquet_reader_free(r);
+
+    o.name_mapping = "{\"type\": \"struct\", \"fields\": [{\"field-id\": 2, \"names\": [\"b\"]}]}";
+    st_pass(st_parquet_reader_open(&r, ID("duckdb-no-ids.parquet"), &o));
+    st_assert_eq_i64(st_parquet_reader_file_schema(r)->fields[1].id, 2);
+    st_parquet_reader_free(r);
+
+    o.name_mapping = "{not json";
+    st_fail_with(ST_EINVALID, st_parquet_reader_open(&r, ID("duckdb-no-ids.parquet"), &o));
+    st_assert_contains(st_error_last()->message, "name mapping");
+}
+
+void test_parquet_reader__nested_name_mapping(void)
+{
+    /* Mapping descends into structs, list elements and map keys/values. */
+    st_parquet_read_options o = ST_PARQUET_READ_OPTIONS_INIT;
+    st_parquet_reader *r;
+    st_type *s, *ns, *ia;
+    o.name_mapping =
+        "[{\"field-id\": 1, \"names\": [\"id\"]},"
+        " {\"field-id\": 2, \"names\": [\"int_array\"], \"fields\": ["
+        "   {\"field-id\": 20, \"names\": [\"element\"]}]},"
+        " {\"field-id\": 6, \"names\": [\"nested_struct\"], \"fields\": ["
+        "   {\"field-id\": 60, \"names\": [\"A\"]},"
+        "   {\"field-id\": 61, \"names\": [\"b\"], \"fields\": ["
+        "     {\"field-id\": 610, \"names\": [\"element\"]}]}]},"
+        " {\"field-id\": 4, \"names\": [\"int_map\"], \"fields\": ["
+        "   {\"field-id\": 40, \"names\": [\"key\"]}, {\"field-id\": 41, \"names\": [\"value\"]}]}]";
+    st_pass(st_parquet_reader_open(&r, PT("nullable.impala.parquet"), &o));
+    s = st_parquet_reader_file_schema(r);
+    st_assert_eq_i64(s->fields[0].id, 1);
+    ia = s->fields[1].type;
+    st_assert_eq_i64(s->fields[1].id, 2);
+    st_assert_eq_i64(ia->fields[0].id, 20);
+    st_assert_eq_i64(s->fields[3].id, 4);
+    st_assert_eq_i64(s->fields[3].type->fields[0].id, 40);
+    st_assert_eq_i64(s->fields[3].type->fields[1].id, 41);
+    ns = s->fields[5].type;
+    st_assert_eq_i64(s->fields[5].id, 6);
+    st_assert_eq_i64(ns->fields[0].id, 60);
+    st_assert_eq_i64(ns->fields[1].id, 61);
+    st_assert_eq_i64(ns->fields[1].type->fields[0].id, 610);
+    st_assert_eq_i64(ns->fields[2].id, ST_FIELD_ID_NONE);
+    st_parquet_reader_free(r);
+}
