@@ -22,6 +22,11 @@ run() {
     CHECKS=$((CHECKS + 1))
     "$@" >"$T/out" 2>"$T/err"
     RC=$?
+    # Under ASan/UBSan a report may come with an ordinary exit status.
+    if grep -q 'Sanitizer\|runtime error:' "$T/err"; then
+        fail "sanitizer report from: $*"
+        sed -n '1,30p' "$T/err" >&2
+    fi
 }
 
 expect_rc() {
