@@ -270,11 +270,13 @@ static int decode_plain(chunk_ctx *c, const uint8_t *p, size_t len, size_t n, st
     }
     if ((uint64_t)n * (uint64_t)pw > len)
         return page_corrupt(c, "page has fewer value bytes than its value count needs");
+    if (n == 0)
+        return 0;
     if (lf->conv == PQ_CONV_NONE) {
         uint8_t *dst = v->values + (size_t)pos * (size_t)pw;
         /* The page may have been decompressed into the vector itself (see
          * read_data_page_v1): the values are then in place, or a little further up. */
-        if (n && dst != p)
+        if (dst != p)
             memmove(dst, p, n * (size_t)pw);
         return 0;
     }
