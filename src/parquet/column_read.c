@@ -270,9 +270,14 @@ static int decode_plain(chunk_ctx *c, const uint8_t *p, size_t len, size_t n, st
     }
     if ((uint64_t)n * (uint64_t)pw > len)
         return page_corrupt(c, "page has fewer value bytes than its value count needs");
+    if (n == 0)
+        return 0;
     if (lf->conv == PQ_CONV_NONE) {
-        if (n)
-            memcpy(v->values + (size_t)pos * (size_t)pw, p, n * (size_t)pw);
+        uint8_t *dst = v->values + (size_t)pos * (size_t)pw;
+        /* The page may have been decompressed into the vector itself (see
+         * read_data_page_v1): the values are then in place, or a little further up. */
+        if (dst != p)
+            memmove(dst, p, n * (size_t)pw);
         return 0;
     }
     return convert_fixed(c, p, n, v->values + (size_t)pos * (size_t)lf->out_width);
@@ -579,8 +584,35 @@ static int grow_levels(chunk_ctx *c, int64_t need)
 
 /* ------------------------------------------------------------ pages */
 
+/*
+ * Bytes of the output vector that a page decompressed in place overwrote in front
+ * of its values (its level section), to be put back once the levels are read.
+ */
+typedef struct {
+    uint8_t *at;
+    size_t len;
+    const uint8_t *saved;
+} page_restore;
+
+static int page_payload(chunk_ctx *c, const pq_page_header *ph, const uint8_t *src,
+                        size_t src_len, size_t skip, const uint8_t **out, size_t *out_len);
+
+/* A page's values can land straight in the vector: fixed width, no conversion, PLAIN. */
+static int in_place_ok(const chunk_ctx *c, pq_encoding enc)
+{
+    return c->final && c->leaf->conv == PQ_CONV_NONE && c->leaf->out_width > 0 &&
+           c->leaf->physical != PQ_BOOLEAN && enc == PQ_ENC_PLAIN;
+}
+
+/*
+ * Decodes a data page. v1: `body` is the whole (decompressed) page. v2: `levels`
+ * are the level sections and `body` the value section as stored (compressed or
+ * not): it is decompressed here, after the levels are known, straight into the
+ * vector when the page has no nulls.
+ */
 static int decode_data_page(chunk_ctx *c, const pq_page_header *ph, const uint8_t *body,
-                            size_t body_len, const uint8_t *levels, size_t levels_len)
+                            size_t body_len, const uint8_t *levels, size_t levels_len,
+                            const page_restore *rs)
 {
     const pq_leaf *lf = c->leaf;
     int v2 = ph->type == PQ_PAGE_DATA_V2;
@@ -649,12 +681,26 @@ static int decode_data_page(chunk_ctx *c, const pq_page_header *ph, const uint8_
             for (int64_t i = 0; i < n; i++)
                 pq_bitmap_fill(c->out->validity, (size_t)(pos + i), 1, def[i] == lf->max_def);
     }
-    if (v2) {
-        p = body;
-        len = body_len;
-    }
-    if ((rc = reserve_values(c, pos, c->final ? n : nn, len)) < 0)
+    if (rs)
+        memcpy(rs->at, rs->saved, rs->len);
+    if ((rc = reserve_values(c, pos, c->final ? n : nn, v2 ? body_len : len)) < 0)
         return rc;
+    if (v2) {
+        size_t skip = (size_t)ph->data_v2.rep_levels_len + (size_t)ph->data_v2.def_levels_len;
+        int w = c->leaf->out_width;
+        if (nn == n && in_place_ok(c, enc) && ph->uncompressed_size >= 0 &&
+            (size_t)ph->uncompressed_size - skip == (size_t)n * (size_t)w &&
+            c->cm->codec != PQ_CODEC_UNCOMPRESSED && ph->data_v2.is_compressed && body_len > 0) {
+            /* No nulls: decompress the values straight into their rows. */
+            p = c->out->values + (size_t)pos * (size_t)w;
+            len = (size_t)n * (size_t)w;
+            if ((rc = pq_decompress(c->cm->codec, body, body_len, c->out->values +
+                                    (size_t)pos * (size_t)w, len)) < 0)
+                return rc;
+        } else if ((rc = page_payload(c, ph, body - skip, body_len + skip, skip, &p, &len)) < 0) {
+            return rc;
+        }
+    }
     if ((rc = decode_values(c, enc, p, len, (size_t)nn, pos)) < 0)
         return rc;
     if (c->final) {
@@ -732,6 +778,43 @@ static int page_payload(chunk_ctx *c, const pq_page_header *ph, const uint8_t *s
     return 0;
 }
 
+/*
+ * A compressed v1 page of fixed-width PLAIN values is decompressed straight into
+ * the vector, placed so that, if the page has no nulls, its values land exactly
+ * at their rows: the level section in front of them then overwrites the tail of
+ * the previous page's values, which is saved first and put back once the levels
+ * are read. This saves a copy of every value. Returns 1 when the page does not
+ * qualify (the caller decodes it the usual way), else 0 or an error.
+ */
+static int read_data_page_v1(chunk_ctx *c, const pq_page_header *ph, const uint8_t *body,
+                             size_t body_len)
+{
+    int64_t n = ph->data.num_values, pos = c->levels_done;
+    size_t w = (size_t)c->leaf->out_width, ulen = (size_t)ph->uncompressed_size, front;
+    page_restore rs;
+    uint8_t *dst;
+    int rc;
+
+    if (!in_place_ok(c, ph->data.encoding) || c->cm->codec == PQ_CODEC_UNCOMPRESSED ||
+        n <= 0 || n > c->expect - pos || ph->uncompressed_size < 0 ||
+        ulen < (size_t)n * w || body_len == 0)
+        return 1;
+    front = ulen - (size_t)n * w;    /* the level sections, if there are no nulls */
+    if (front > (size_t)pos * w)
+        return 1;                    /* the first page: nothing in front to borrow */
+    dst = c->out->values + (size_t)pos * w - front;
+    st_buf_clear(&c->scratch);
+    if ((rc = st_buf_put(&c->scratch, dst, front)) < 0)
+        return rc;
+    if ((rc = pq_decompress(c->cm->codec, body, body_len, dst, ulen)) < 0) {
+        memcpy(dst, c->scratch.ptr, front);
+        return rc;
+    }
+    rs = (page_restore){dst, front, c->scratch.ptr};
+    rc = decode_data_page(c, ph, dst, ulen, NULL, 0, &rs);
+    return rc;
+}
+
 static int read_page(chunk_ctx *c, const uint8_t *chunk, size_t chunk_len, size_t *pos)
 {
     pq_page_header ph;
@@ -763,9 +846,11 @@ static int read_page(chunk_ctx *c, const uint8_t *chunk, size_t chunk_len, size_
     case PQ_PAGE_DATA:
         if (!ph.has_data)
             return page_corrupt(c, "data page without its header");
+        if ((rc = read_data_page_v1(c, &ph, body, body_len)) != 1)
+            return rc;
         if ((rc = page_payload(c, &ph, body, body_len, 0, &payload, &payload_len)) < 0)
             return rc;
-        return decode_data_page(c, &ph, payload, payload_len, NULL, 0);
+        return decode_data_page(c, &ph, payload, payload_len, NULL, 0, NULL);
     case PQ_PAGE_DATA_V2:
         if (!ph.has_data_v2)
             return page_corrupt(c, "data page v2 without its header");
@@ -774,9 +859,9 @@ static int read_page(chunk_ctx *c, const uint8_t *chunk, size_t chunk_len, size_
         skip = (size_t)ph.data_v2.rep_levels_len + (size_t)ph.data_v2.def_levels_len;
         if (skip > body_len)
             return page_corrupt(c, "level sections are larger than the page");
-        if ((rc = page_payload(c, &ph, body, body_len, skip, &payload, &payload_len)) < 0)
-            return rc;
-        return decode_data_page(c, &ph, payload, payload_len, body, skip);
+        if ((size_t)ph.uncompressed_size < skip)
+            return page_corrupt(c, "page's level sections are larger than the page");
+        return decode_data_page(c, &ph, body + skip, body_len - skip, body, skip, NULL);
     default:
         return 0; /* index pages and unknown page types carry nothing we need */
     }
