@@ -5,6 +5,7 @@
  * CSV text form. Doubles print as the shortest decimal that reads back to the
  * same bits, laid out like JavaScript's Number#toString.
  */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,14 +16,23 @@
 
 /* ---------------------------------------------------------------- numbers */
 
-/* Shortest "%.*e" text of x that round-trips: its digits and decimal exponent. */
+/*
+ * Shortest "%.*e" text of x that round-trips: its digits and decimal exponent.
+ * The search starts at 15 digits (6 for a float): a normal double is within 2^-53 of
+ * its shortest decimal d, far closer than half a step of the 15-digit grid, so
+ * rounding x to 15 digits gives d padded with zeros whenever d has 15 digits or
+ * fewer (and no shorter text reads back otherwise). That saves the printf and
+ * strtod calls of trying 1, 2, 3... digits.
+ */
 static int shortest_digits(double x, int is_float, char *digits, int *exp10)
 {
     char tmp[40], *p;
-    int prec, n = 0;
-    for (prec = 1; prec <= 17; prec++) {
+    int prec, n = 0, max = is_float ? 9 : 17;
+    /* Subnormals have fewer significant bits: search them from one digit. */
+    int subnormal = is_float ? x < FLT_MIN : x < DBL_MIN;
+    for (prec = subnormal ? 1 : is_float ? 6 : 15;; prec++) {
         snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, x);
-        if (is_float ? strtof(tmp, NULL) == (float)x : strtod(tmp, NULL) == x)
+        if (prec == max || (is_float ? strtof(tmp, NULL) == (float)x : strtod(tmp, NULL) == x))
             break;
     }
     /* tmp is "d[.ddd]e[+-]XX" (x > 0 here). */

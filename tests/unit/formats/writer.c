@@ -401,3 +401,68 @@ void test_formats_writer__write_rows_and_fn(void)
     st_batch_free(b);
     st_batch_reader_free(r);
 }
+
+/* Significant digits of a number's text (no sign, point, exponent or padding zeros). */
+static int sig_digits(const char *s)
+{
+    char d[40];
+    int n = 0, b = 0;
+    for (; *s && *s != 'e'; s++)
+        if (*s >= '0' && *s <= '9')
+            d[n++] = *s;
+    while (b < n && d[b] == '0')
+        b++;
+    while (n > b && d[n - 1] == '0')
+        n--;
+    return n - b;
+}
+
+/* The shortest round-trip digit count by trying every precision from 1. */
+static int reference_digits(double x, int is_float)
+{
+    char tmp[40];
+    for (int p = 1; p <= 17; p++) {
+        snprintf(tmp, sizeof(tmp), "%.*e", p - 1, x);
+        if (is_float ? strtof(tmp, NULL) == (float)x : strtod(tmp, NULL) == x)
+            return sig_digits(tmp);
+    }
+    return -1;
+}
+
+void test_formats_writer__doubles_random(void)
+{
+    uint64_t state = 0x9e3779b97f4a7c15ULL;
+    for (int k = 0; k < 100000; k++) {
+        uint64_t bits;
+        uint32_t fbits;
+        double x;
+        float f;
+        char buf[32];
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        bits = state;
+        fbits = (uint32_t)(state >> 11);
+        /* Half of them short decimals, the other half arbitrary bit patterns. */
+        if (k & 1) {
+            memcpy(&x, &bits, sizeof(x));
+            memcpy(&f, &fbits, sizeof(f));
+        } else {
+            x = (double)(int64_t)(bits % 2000001) / 1000 - 1000;
+            f = (float)x;
+        }
+        if (isfinite(x) && x != 0) {
+            double back;
+            st_fmt_double(buf, x, 0);
+            st_assert(st_fmt_parse_f64(buf, strlen(buf), &back) == 0 && back == x);
+            st_assert_msg(sig_digits(buf) == reference_digits(fabs(x), 0), "%.17g as %s", x, buf);
+        }
+        if (isfinite(f) && f != 0) {
+            double back;
+            st_fmt_double(buf, f, 1);
+            st_assert(st_fmt_parse_f64(buf, strlen(buf), &back) == 0 && (float)back == f);
+            st_assert_msg(sig_digits(buf) == reference_digits(fabs((double)f), 1), "%.9g as %s",
+                          (double)f, buf);
+        }
+    }
+}
