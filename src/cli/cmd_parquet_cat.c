@@ -179,6 +179,20 @@ typedef struct cat_state {
     int n_unsigned;
 } cat_state;
 
+/*
+ * Hands a bound filter to a reader for row-group pruning. Pruning is only an
+ * optimisation: a filter the reader cannot use (a literal it does not take,
+ * such as NaN) is still applied to every row here.
+ */
+static int prune_with(const cli_filter *f, st_parquet_reader *r)
+{
+    int rc = cli_filter_add_to(f, r);
+    if (rc == ST_ENOMEM)
+        return rc;
+    st_error_clear();
+    return 0;
+}
+
 static int open_readers(cat_state *s, const cat_args *a)
 {
     const char **side_paths = NULL;
@@ -193,8 +207,6 @@ static int open_readers(cat_state *s, const cat_args *a)
         !(side_paths = calloc((size_t)a->n_filters + 1, sizeof(char *))))
         return st_error_set_oom();
     for (int i = 0; i < a->n_filters; i++) {
-        if ((rc = cli_filter_add_to(a->filters[i], s->main)) < 0)
-            goto done;
         if (!projected(a, cli_filter_path(a->filters[i]))) {
             s->on_side[i] = 1;
             side_paths[n_side++] = cli_filter_path(a->filters[i]);
@@ -204,14 +216,13 @@ static int open_readers(cat_state *s, const cat_args *a)
         ((rc = st_parquet_reader_open(&s->side, a->file, NULL)) < 0 ||
          (rc = st_parquet_reader_select(s->side, side_paths, n_side)) < 0))
         goto done;
-    for (int i = 0; i < a->n_filters && s->side; i++)
-        if ((rc = cli_filter_add_to(a->filters[i], s->side)) < 0)
+    for (int i = 0; i < a->n_filters; i++) {
+        st_parquet_reader *own = s->on_side[i] ? s->side : s->main;
+        if ((rc = cli_filter_bind(a->filters[i], st_parquet_reader_schema(own))) < 0 ||
+            (rc = prune_with(a->filters[i], s->main)) < 0 ||
+            (s->side && (rc = prune_with(a->filters[i], s->side)) < 0))
             goto done;
-    for (int i = 0; i < a->n_filters; i++)
-        if ((rc = cli_filter_bind(a->filters[i],
-                                  st_parquet_reader_schema(s->on_side[i] ? s->side : s->main))) <
-            0)
-            goto done;
+    }
     if ((rc = st_parquet_reader_batches(&s->main_batches, s->main)) == 0 && s->side)
         rc = st_parquet_reader_batches(&s->side_batches, s->side);
 done:

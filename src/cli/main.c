@@ -4,6 +4,7 @@
  *   supertable [--version] [--help] <command> [<subcommand>] [options] [args]
  * Top-level options stop at the command name; each command parses its own.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <supertable/common.h>
@@ -69,6 +70,9 @@ int main(int argc, char **argv)
     int c;
 
     st_init();
+    /* Options may follow the arguments ("cat f.parquet --limit 2") whatever the
+     * environment: POSIXLY_CORRECT would make getopt_long stop at the first one. */
+    unsetenv("POSIXLY_CORRECT");
     cli_getopt_reset();
     /* '+': stop at the command name, whose options are its own. */
     while ((c = getopt_long(argc, argv, "+:hV", opts, NULL)) != -1) {
