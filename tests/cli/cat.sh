@@ -30,6 +30,8 @@ run "$ST_BIN" parquet cat "$F" --limit 2 --format jsonl
 cmp -s "$T/before" "$T/out" || fail "cat --limit 2 F != cat F --limit 2"
 run "$ST_BIN" parquet cat --format=jsonl -n2 "$F"
 cmp -s "$T/before" "$T/out" || fail "cat --format=jsonl -n2 F != cat F --limit 2"
+run env POSIXLY_CORRECT=1 "$ST_BIN" parquet cat "$F" --limit 2 --format jsonl
+cmp -s "$T/before" "$T/out" || fail "options after the file with POSIXLY_CORRECT"
 want <<'OUT'
 {"id":4,"bool_col":true,"tinyint_col":0,"smallint_col":0,"int_col":0,"bigint_col":0,"float_col":0,"double_col":0,"date_string_col":"MDMvMDEvMDk=","string_col":"MA==","timestamp_col":"2009-03-01T00:00:00.000000Z"}
 {"id":5,"bool_col":false,"tinyint_col":1,"smallint_col":1,"int_col":1,"bigint_col":10,"float_col":1.1,"double_col":10.1,"date_string_col":"MDMvMDEvMDk=","string_col":"MQ==","timestamp_col":"2009-03-01T00:01:00.000000Z"}
@@ -87,6 +89,13 @@ id
 6
 OUT
 expect_out "where on a boolean"
+run "$ST_BIN" parquet cat "$F" -f csv -c id -w 'double_col != NaN' -w 'double_col = 10.1' -n 2
+want <<'OUT'
+id
+5
+7
+OUT
+expect_out "NaN is unordered; a literal the reader cannot prune with"
 run "$ST_BIN" parquet cat "$F" -f csv -c id -w 'id > 100'
 want <<'OUT'
 id
