@@ -195,7 +195,7 @@ int st_parse_time(const char *s, size_t len, int64_t *micros)
 int st_parse_timestamp(const char *s, size_t len, int unit_digits, int64_t *value, int *had_zone)
 {
     cursor c = {s, s + len};
-    int64_t days, tod = 0, per_day, off = 0, v;
+    int64_t days, tod = 0, per_day, off = 0, v, rest;
     int zone = 0;
     per_day = unit_digits == 9 ? 86400LL * 1000000000LL : 86400LL * 1000000LL;
     if (parse_ymd(&c, &days) < 0)
@@ -226,8 +226,18 @@ int st_parse_timestamp(const char *s, size_t len, int unit_digits, int64_t *valu
     }
     if (c.p != c.end)
         return -1;
-    if (__builtin_mul_overflow(days, per_day, &v) || __builtin_add_overflow(v, tod, &v) ||
-        __builtin_sub_overflow(v, off, &v))
+    /* An instant within a day of the int64 limits (nanoseconds reach only
+     * 1677..2262) can have days * per_day alone past them: move two days into
+     * the remainder, which the final checked addition brings back. */
+    rest = tod - off;
+    if (days < 0) {
+        days += 2;
+        rest -= 2 * per_day;
+    } else {
+        days -= 2;
+        rest += 2 * per_day;
+    }
+    if (__builtin_mul_overflow(days, per_day, &v) || __builtin_add_overflow(v, rest, &v))
         return -1;
     *value = v;
     if (had_zone)

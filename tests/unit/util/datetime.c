@@ -64,3 +64,31 @@ void test_util_datetime__parse(void)
     st_assert(st_parse_timestamp("2023-11-14T22:13:20.1234560", 27, 6, &v, NULL) == 0);
     st_assert(st_parse_timestamp("garbage", 7, 6, &v, NULL) < 0);
 }
+
+/* Nanosecond timestamps span 1677-09-21..2262-04-11: the whole int64 range,
+ * including instants whose day alone would overflow. */
+void test_util_datetime__ns_limits(void)
+{
+    static const char *const ok[] = {
+        "1677-09-21T00:12:43.145224192", "1677-09-21T00:12:43.145224194",
+        "2262-04-11T23:47:16.854775807", "1677-09-21T01:12:43.145224192+01:00",
+        "2262-04-11T22:47:16.854775807-01:00",
+    };
+    static const int64_t want[] = {INT64_MIN, INT64_MIN + 2, INT64_MAX, INT64_MIN, INT64_MAX};
+    int64_t v;
+    char buf[48];
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        st_assert_msg(st_parse_timestamp(ok[i], strlen(ok[i]), 9, &v, NULL) == 0, "%s", ok[i]);
+        st_assert_eq_i64(v, want[i]);
+    }
+    st_format_timestamp(buf, INT64_MIN, 9, 0);
+    st_assert_eq_str(buf, "1677-09-21T00:12:43.145224192");
+    st_format_timestamp(buf, INT64_MAX, 9, 1);
+    st_assert_eq_str(buf, "2262-04-11T23:47:16.854775807Z");
+    st_assert(st_parse_timestamp("1677-09-21T00:12:43.145224191", 29, 9, &v, NULL) < 0);
+    st_assert(st_parse_timestamp("2262-04-11T23:47:16.854775808", 29, 9, &v, NULL) < 0);
+    st_assert(st_parse_timestamp("1677-09-20T00:00:00", 19, 9, &v, NULL) < 0);
+    st_assert(st_parse_timestamp("+294247-01-10T04:00:54.775807", 29, 6, &v, NULL) == 0);
+    st_assert_eq_i64(v, INT64_MAX);
+    st_assert(st_parse_timestamp("+294247-01-10T04:00:54.775808", 29, 6, &v, NULL) < 0);
+}
