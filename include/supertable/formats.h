@@ -30,9 +30,11 @@
  * A row is one object of the top-level columns on one line, without spaces.
  *
  * CSV TEXT OF A VALUE (what the CSV writer prints and the CSV reader parses):
- * the canonical form without JSON quoting for primitives (strings and binary as
- * their raw bytes, decimals "12.30", NaN as NaN), except that fixed(L) is
- * lowercase hexadecimal (2*L digits); nested values are their canonical JSON.
+ * the canonical form without JSON quoting for primitives (strings as their
+ * bytes, decimals "12.30", NaN as NaN); nested values are their canonical JSON.
+ * Binary and fixed(L) have two spellings (st_csv_binary): by default binary is
+ * its raw bytes and fixed(L) lowercase hexadecimal (2*L digits); with
+ * ST_CSV_BINARY_BASE64 both are standard base64, as in JSON.
  *
  * Thread-safety: readers and writers are not thread-safe; distinct ones may be
  * used on distinct threads. st_value_format() and st_value_append_text() are
@@ -49,6 +51,12 @@
 ST_BEGIN_DECL
 
 /* =============================================================== CSV reader */
+
+/** How binary and fixed(L) values are spelled in CSV (see above). */
+typedef enum st_csv_binary {
+    ST_CSV_BINARY_RAW = 0,     /**< binary: the raw bytes; fixed(L): hexadecimal */
+    ST_CSV_BINARY_BASE64 = 1   /**< both: standard base64 (padding optional on input) */
+} st_csv_binary;
 
 #define ST_CSV_READ_OPTIONS_VERSION 1
 
@@ -74,9 +82,11 @@ typedef struct st_csv_read_options {
      */
     st_type *schema;
     int64_t infer_rows;      /**< records sampled for inference; 0: 10000 */
+    st_csv_binary binary;    /**< spelling of binary and fixed values; default raw */
 } st_csv_read_options;
 
-#define ST_CSV_READ_OPTIONS_INIT {ST_CSV_READ_OPTIONS_VERSION, ',', '"', 1, NULL, 0, NULL, 0}
+#define ST_CSV_READ_OPTIONS_INIT {ST_CSV_READ_OPTIONS_VERSION, ',', '"', 1, NULL, 0, NULL, 0, \
+                                  ST_CSV_BINARY_RAW}
 
 /**
  * Opens a CSV file (RFC 4180: quoted fields with delimiters, doubled quotes and
@@ -162,9 +172,11 @@ typedef struct st_csv_write_options {
      * whose text equals a non-empty null string is quoted too.
      */
     const char *null_string;
+    st_csv_binary binary;    /**< spelling of binary and fixed values; default raw */
 } st_csv_write_options;
 
-#define ST_CSV_WRITE_OPTIONS_INIT {ST_CSV_WRITE_OPTIONS_VERSION, ',', '"', 1, NULL}
+#define ST_CSV_WRITE_OPTIONS_INIT {ST_CSV_WRITE_OPTIONS_VERSION, ',', '"', 1, NULL, \
+                                   ST_CSV_BINARY_RAW}
 
 /**
  * Starts a CSV writer of batches of `schema` into `o`. Fields are quoted when
@@ -214,7 +226,8 @@ ST_EXTERN(void) st_text_writer_free(st_text_writer *w);
 
 typedef enum st_value_style {
     ST_VALUE_JSON = 0,       /**< the canonical JSON form; null is "null" */
-    ST_VALUE_TEXT = 1        /**< the CSV text of the value; null is "" */
+    ST_VALUE_TEXT = 1,       /**< the CSV text of the value (raw binary, hex fixed); null is "" */
+    ST_VALUE_TEXT_BASE64 = 2 /**< the CSV text with binary and fixed in base64; null is "" */
 } st_value_style;
 
 /**

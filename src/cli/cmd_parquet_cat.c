@@ -354,8 +354,11 @@ static int open_output(cat_state *s, const cat_args *a)
     st_type *schema = st_parquet_reader_schema(s->main);
     if (a->format == 't')
         return cli_table_new(&s->table, stdout, schema, a->max_width);
-    if (a->format == 'c')
-        return st_csv_writer_new_fn(&s->writer, cli_write_file, stdout, schema, NULL);
+    if (a->format == 'c') {
+        st_csv_write_options o = ST_CSV_WRITE_OPTIONS_INIT;
+        o.binary = ST_CSV_BINARY_BASE64; /* as `convert` writes and reads CSV */
+        return st_csv_writer_new_fn(&s->writer, cli_write_file, stdout, schema, &o);
+    }
     return st_json_writer_new_fn(&s->writer, cli_write_file, stdout, schema);
 }
 

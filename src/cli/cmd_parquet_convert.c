@@ -31,7 +31,10 @@ static const char USAGE[] =
     "      --infer-rows N        rows sampled to infer a schema (default 10000)\n"
     "      --delimiter C         CSV field delimiter (default ',', TSV tab)\n"
     "      --no-header           CSV input has no header row (columns c1, c2, ...)\n"
-    "      --null TEXT           CSV text for null, in and out (e.g. NULL or \\N)\n"
+    "      --null TEXT           CSV text for null, in and out (e.g. NULL or \\N); default:\n"
+    "                            an empty unquoted field (\"\" is the empty string)\n"
+    "      --binary ENC          CSV spelling of binary and fixed values: base64\n"
+    "                            (default) or raw (binary as is, fixed as hex)\n"
     "  -c, --codec CODEC         Parquet: zstd (default), snappy, gzip, lz4_raw,\n"
     "                            brotli, none\n"
     "      --level N             Parquet: compression level (default: the codec's)\n"
@@ -50,6 +53,7 @@ typedef struct convert_args {
     char delimiter;
     int no_header;
     const char *null_string;
+    st_csv_binary binary;
     st_parquet_write_options wopts;
     int quiet;
 } convert_args;
@@ -96,6 +100,11 @@ static int take_option(convert_args *a, int c, char **argv)
         return 0;
     case 'H': a->no_header = 1; return 0;
     case 'N': a->null_string = optarg; return 0;
+    case 'B':
+        if (strcmp(optarg, "base64") != 0 && strcmp(optarg, "raw") != 0)
+            return cli_usage_error(CMD, "--binary must be base64 or raw, not '%s'", optarg);
+        a->binary = optarg[0] == 'b' ? ST_CSV_BINARY_BASE64 : ST_CSV_BINARY_RAW;
+        return 0;
     case 'c':
         if (parse_codec(optarg, &a->wopts.codec) < 0)
             return cli_usage_error(CMD, "unknown codec '%s' (zstd, snappy, gzip, lz4_raw, "
@@ -145,6 +154,7 @@ static int parse_args(convert_args *a, int argc, char **argv)
         {"schema", required_argument, NULL, 's'},    {"infer-rows", required_argument, NULL, 'I'},
         {"delimiter", required_argument, NULL, 'd'}, {"no-header", no_argument, NULL, 'H'},
         {"null", required_argument, NULL, 'N'},      {"codec", required_argument, NULL, 'c'},
+        {"binary", required_argument, NULL, 'B'},
         {"level", required_argument, NULL, 'L'},
         {"row-group-rows", required_argument, NULL, 'R'},
         {"page-version", required_argument, NULL, 'P'},
@@ -156,6 +166,7 @@ static int parse_args(convert_args *a, int argc, char **argv)
     int c, rc;
 
     a->wopts = defaults;
+    a->binary = ST_CSV_BINARY_BASE64;
     cli_getopt_reset();
     while ((c = getopt_long(argc, argv, ":s:c:qh", opts, NULL)) != -1)
         if ((rc = take_option(a, c, argv)) != 0)
@@ -219,7 +230,10 @@ static int open_reader(convert_state *s, const convert_args *a)
         o.infer_rows = a->infer_rows;
         o.delimiter = a->delimiter ? a->delimiter : a->from == CLI_FMT_TSV ? '\t' : ',';
         o.header = !a->no_header;
-        o.null_string = a->null_string;
+        /* The CLI's default, DuckDB's and PostgreSQL's: an empty unquoted field is
+         * null in every column, "" the empty string. */
+        o.null_string = a->null_string ? a->null_string : "";
+        o.binary = a->binary;
         return st_csv_reader_open_input(&s->reader, in, &o);
     }
 }
@@ -240,6 +254,7 @@ static int open_writer(convert_state *s, const convert_args *a)
         st_csv_write_options o = ST_CSV_WRITE_OPTIONS_INIT;
         o.delimiter = a->delimiter ? a->delimiter : a->to == CLI_FMT_TSV ? '\t' : ',';
         o.null_string = a->null_string;
+        o.binary = a->binary;
         return to_stdout ? st_csv_writer_new_fn(&s->text, cli_write_file, stdout, schema, &o)
                          : st_csv_writer_new(&s->text, s->out, schema, &o);
     }

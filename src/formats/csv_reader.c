@@ -33,6 +33,7 @@ typedef struct csv_reader {
     st_fmt_source src;
     char delim, quote;
     int header;
+    st_fmt_bytes bytes;    /* spelling of binary and fixed */
     char *null_string;     /* owned copy, or NULL */
     size_t null_len;
     int64_t batch_rows, infer_rows;
@@ -457,7 +458,7 @@ static int append_field(csv_reader *r, st_vector *v, const st_field *fd, const c
                                 (unsigned long long)(f ? f->column : 1), fd->name);
         return st_vector_append_null(v);
     }
-    rc = st_fmt_append_text(v, field_ptr(r, f), f->len, ST_FMT_BYTES_CSV);
+    rc = st_fmt_append_text(v, field_ptr(r, f), f->len, r->bytes);
     if (rc < 0 && rc != ST_ENOMEM) {
         char msg[1024];
         snprintf(msg, sizeof(msg), "%s", st_error_last()->message);
@@ -559,6 +560,9 @@ static int check_options(const st_csv_read_options *o)
                             "line breaks");
     if (o->batch_rows < 0 || o->infer_rows < 0)
         return st_error_set(ST_EINVALID, ST_ERROR_CSV, "negative batch_rows or infer_rows");
+    if (o->binary != ST_CSV_BINARY_RAW && o->binary != ST_CSV_BINARY_BASE64)
+        return st_error_set(ST_EINVALID, ST_ERROR_CSV, "unknown binary spelling %d",
+                            (int)o->binary);
     return o->schema ? st_fmt_check_flat(o->schema, "CSV") : 0;
 }
 
@@ -570,6 +574,7 @@ static int setup(csv_reader *r, const st_csv_read_options *o)
     r->delim = o->delimiter;
     r->quote = o->quote;
     r->header = o->header != 0;
+    r->bytes = o->binary == ST_CSV_BINARY_BASE64 ? ST_FMT_BYTES_BASE64 : ST_FMT_BYTES_CSV;
     r->batch_rows = o->batch_rows ? o->batch_rows : ST_FMT_DEFAULT_BATCH_ROWS;
     r->infer_rows = o->infer_rows ? o->infer_rows : ST_FMT_DEFAULT_INFER_ROWS;
     r->n_file_cols = -1;

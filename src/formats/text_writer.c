@@ -16,6 +16,7 @@ struct st_text_writer {
     st_type *schema;       /* a reference */
     int csv;
     char delim, quote;
+    st_value_style style;  /* CSV: how values are spelled */
     int header_pending;
     char *null_string;     /* CSV: owned */
     size_t null_len;
@@ -100,7 +101,7 @@ static int csv_row(st_text_writer *w, const st_batch *b, int64_t i)
             continue;
         }
         st_buf_clear(&w->cell);
-        if ((rc = st_fmt_value(&w->cell, v, i, ST_VALUE_TEXT)) < 0 ||
+        if ((rc = st_fmt_value(&w->cell, v, i, w->style)) < 0 ||
             (rc = put_field(w, w->cell.ptr ? w->cell.ptr : (const uint8_t *)"", w->cell.len)) <
                 0)
             return rc;
@@ -175,12 +176,14 @@ static int csv_new(st_text_writer **out, st_output *o, st_text_write_fn fn, void
         opts = &defaults;
     if (opts->version != ST_CSV_WRITE_OPTIONS_VERSION || opts->delimiter == 0 ||
         opts->quote == 0 || opts->delimiter == opts->quote || opts->delimiter == '\n' ||
-        opts->quote == '\n' || opts->delimiter == '\r' || opts->quote == '\r')
+        opts->quote == '\n' || opts->delimiter == '\r' || opts->quote == '\r' ||
+        (opts->binary != ST_CSV_BINARY_RAW && opts->binary != ST_CSV_BINARY_BASE64))
         return st_error_set(ST_EINVALID, ST_ERROR_CSV, "bad CSV write options");
     if ((rc = writer_alloc(&w, o, fn, payload, schema, 1)) < 0)
         return rc;
     w->delim = opts->delimiter;
     w->quote = opts->quote;
+    w->style = opts->binary == ST_CSV_BINARY_BASE64 ? ST_VALUE_TEXT_BASE64 : ST_VALUE_TEXT;
     w->header_pending = opts->header != 0;
     w->null_string = st_strdup(opts->null_string ? opts->null_string : "");
     if (!w->null_string) {

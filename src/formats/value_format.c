@@ -24,7 +24,48 @@
  * fewer (and no shorter text reads back otherwise). That saves the printf and
  * strtod calls of trying 1, 2, 3... digits.
  */
-static int shortest_digits(double x, int is_float, char *digits, int *exp10)
+/*
+ * Floats: of the prec-digit decimals next to tmp ("%.*e" of the float) that
+ * read back to f, the one whose double is nearest the float's value, the first
+ * on a tie, rewritten into tmp; 0 when none reads back. Several decimals of the
+ * shortest length may name one float (a float has few bits), and this is the
+ * choice of the interop tests' reference (canon.mjs canonFloat), where
+ * printf's round-half-even could pick the other neighbour of a tie. It walks
+ * the candidates upwards in signed value, so a tie goes to the smaller
+ * magnitude for positive floats and to the larger for negative ones; f is the
+ * magnitude and `neg` the sign.
+ */
+static int float_candidates(char *tmp, float f, int prec, int neg)
+{
+    char *e = strchr(tmp, 'e'), cand[48], num[24];
+    long long m = 0, best = -1;
+    int exp = atoi(e + 1) - (prec - 1);
+    double best_dist = 0;
+    for (const char *p = tmp; p < e; p++)
+        if (*p >= '0' && *p <= '9')
+            m = m * 10 + (*p - '0');
+    for (int k = 0; k < 3; k++) {
+        long long c = neg ? m + 1 - k : m - 1 + k;
+        double v, dist;
+        if (c <= 0)
+            continue;
+        snprintf(cand, sizeof(cand), "%llde%d", c, exp);
+        v = strtod(cand, NULL);
+        dist = fabs(v - (double)f);
+        if ((float)v == f && (best < 0 || dist < best_dist)) {
+            best = c;
+            best_dist = dist;
+        }
+    }
+    if (best < 0)
+        return 0;
+    /* Back into "d.ddde+XX" form: the candidate may have one digit more or less. */
+    snprintf(num, sizeof(num), "%lld", best);
+    snprintf(tmp, 40, "%c.%se%+d", num[0], num + 1, exp + (int)strlen(num) - 1);
+    return 1;
+}
+
+static int shortest_digits(double x, int is_float, int neg, char *digits, int *exp10)
 {
     char tmp[40], *p;
     int prec, n = 0, max = is_float ? 9 : 17;
@@ -32,7 +73,9 @@ static int shortest_digits(double x, int is_float, char *digits, int *exp10)
     int subnormal = is_float ? x < FLT_MIN : x < DBL_MIN;
     for (prec = subnormal ? 1 : is_float ? 6 : 15;; prec++) {
         snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, x);
-        if (prec == max || (is_float ? strtof(tmp, NULL) == (float)x : strtod(tmp, NULL) == x))
+        if (is_float && float_candidates(tmp, (float)x, prec, neg))
+            break;
+        if (prec == max || (!is_float && strtod(tmp, NULL) == x))
             break;
     }
     /* tmp is "d[.ddd]e[+-]XX" (x > 0 here). */
@@ -61,7 +104,7 @@ int st_fmt_double(char *buf, double x, int is_float)
         buf[len++] = '-';
         x = -x;
     }
-    k = shortest_digits(x, is_float, digits, &e);
+    k = shortest_digits(x, is_float, len > 0, digits, &e);
     n = e + 1; /* x = 0.d1d2...dk * 10^n, as ECMA-262 Number::toString names it */
     if (k <= n && n <= 21) {
         memcpy(buf + len, digits, (size_t)k);
@@ -196,20 +239,20 @@ static int format_uuid(st_buf *b, const uint8_t *u, int quote)
     return put_quoted(b, t, quote);
 }
 
-static int format_bytes(st_buf *b, const st_vector *v, int64_t i, int json)
+static int format_bytes(st_buf *b, const st_vector *v, int64_t i, st_value_style style)
 {
     size_t len;
     const uint8_t *p = st_vector_get_bytes(v, i, &len);
-    int rc;
+    int rc, json = style == ST_VALUE_JSON;
     if (v->type->id == ST_TYPE_STRING)
         return json ? st_fmt_json_string(b, p, len) : st_buf_put(b, p, len);
     if (v->type->id == ST_TYPE_UUID)
         return format_uuid(b, p, json);
-    if (!json)
+    if (style == ST_VALUE_TEXT)
         return v->type->id == ST_TYPE_FIXED ? st_fmt_hex_encode(b, p, len) : st_buf_put(b, p, len);
-    if ((rc = st_buf_putc(b, '"')) < 0 || (rc = st_fmt_base64_encode(b, p, len)) < 0)
+    if ((json && (rc = st_buf_putc(b, '"')) < 0) || (rc = st_fmt_base64_encode(b, p, len)) < 0)
         return rc;
-    return st_buf_putc(b, '"');
+    return json ? st_buf_putc(b, '"') : 0;
 }
 
 static int format_list(st_buf *b, const st_vector *v, int64_t i)
@@ -264,9 +307,10 @@ static int format_struct(st_buf *b, const st_vector *v, int64_t i)
     return st_buf_putc(b, '}');
 }
 
-static int format_scalar(st_buf *b, const st_vector *v, int64_t i, int json)
+static int format_scalar(st_buf *b, const st_vector *v, int64_t i, st_value_style style)
 {
     char t[64];
+    int json = style == ST_VALUE_JSON;
     const st_type *ty = v->type;
     switch (ty->id) {
     case ST_TYPE_BOOLEAN: return st_buf_puts(b, st_vector_get_bool(v, i) ? "true" : "false");
@@ -285,7 +329,7 @@ static int format_scalar(st_buf *b, const st_vector *v, int64_t i, int json)
     case ST_TYPE_TIMESTAMPTZ: st_format_timestamp(t, st_vector_get_i64(v, i), 6, 1); break;
     case ST_TYPE_TIMESTAMP_NS: st_format_timestamp(t, st_vector_get_i64(v, i), 9, 0); break;
     case ST_TYPE_TIMESTAMPTZ_NS: st_format_timestamp(t, st_vector_get_i64(v, i), 9, 1); break;
-    default: return format_bytes(b, v, i, json);
+    default: return format_bytes(b, v, i, style);
     }
     return put_quoted(b, t, json);
 }
@@ -298,7 +342,7 @@ int st_fmt_value(st_buf *b, const st_vector *v, int64_t i, st_value_style style)
     case ST_TYPE_LIST: return format_list(b, v, i);
     case ST_TYPE_MAP: return format_map(b, v, i);
     case ST_TYPE_STRUCT: return format_struct(b, v, i);
-    default: return format_scalar(b, v, i, style == ST_VALUE_JSON);
+    default: return format_scalar(b, v, i, style);
     }
 }
 

@@ -55,6 +55,8 @@ check "supertable parquet convert" "--page-version must be 1 or 2" \
     parquet convert "$C" o.parquet --page-version 3
 check "supertable parquet convert" "--row-group-rows needs a positive number" \
     parquet convert "$C" o.parquet --row-group-rows 0
+check "supertable parquet convert" "--binary must be base64 or raw" \
+    parquet convert "$C" o.csv --binary hex
 check "supertable parquet convert" "--delimiter needs one character" \
     parquet convert "$C" o.csv --delimiter ';;'
 check "supertable parquet convert" "--schema applies to CSV and JSON lines input" \

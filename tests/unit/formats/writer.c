@@ -53,6 +53,12 @@ void test_formats_writer__doubles(void)
     check_double(FLT_MAX, 1, "3.4028235e+38");
     check_double(1.4e-45f, 1, "1e-45");
     check_double(-0.0f, 1, "-0");
+    /* Floats that are exactly halfway between two shortest decimals: the
+     * interop reference takes the lower signed value. */
+    check_double(409.328125f, 1, "409.32812");
+    check_double(-409.328125f, 1, "-409.32813");
+    check_double(7557.84375f, 1, "7557.8437");
+    check_double(-1.80078125f, 1, "-1.8007813");
 }
 
 static void check_json_string(const char *in, size_t len, const char *want)
