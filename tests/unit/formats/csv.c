@@ -354,3 +354,22 @@ void test_formats_csv__alloc_failure_sweep(void)
     }
     st_fmt_test_chunk = 0;
 }
+
+void test_formats_csv__binary_base64(void)
+{
+    st_csv_read_options o = ST_CSV_READ_OPTIONS_INIT;
+    o.schema = fmt_schema("b binary, f fixed[2], s string");
+    o.binary = ST_CSV_BINARY_BASE64;
+    assert_csv("b,f,s\nAAE=,AP8=,x\nAAE,//8,\n\"\",,\"\"\n", &o,
+               "{\"b\":\"AAE=\",\"f\":\"AP8=\",\"s\":\"x\"}\n"
+               "{\"b\":\"AAE=\",\"f\":\"//8=\",\"s\":\"\"}\n"
+               "{\"b\":\"\",\"f\":null,\"s\":\"\"}\n",
+               NULL);
+    assert_csv_fails("b,f,s\n!!,AP8=,x\n", &o, ST_EINVALID,
+                     "t.csv:2:1: cannot parse '!!' as binary: not base64 (column 'b')");
+    assert_csv_fails("b,f,s\nAA==,AAAA,x\n", &o, ST_EINVALID,
+                     "cannot parse 'AAAA' as fixed[2]: 3 bytes, expected 2");
+    o.binary = (st_csv_binary)7;
+    assert_csv_fails("b\n", &o, ST_EINVALID, "unknown binary spelling 7");
+    st_type_free(o.schema);
+}

@@ -143,6 +143,7 @@ void test_formats_writer__scalar_values(void)
     st_pass(st_vector_append_bytes(fx, "\x00\xff\x10\x7f", 4));
     st_assert_eq_str(fmt1(fx, 0, ST_VALUE_JSON), "\"AP8Qfw==\"");
     st_assert_eq_str(fmt1(fx, 0, ST_VALUE_TEXT), "00ff107f");
+    st_assert_eq_str(fmt1(fx, 0, ST_VALUE_TEXT_BASE64), "AP8Qfw==");
     st_pass(st_vector_append_bytes(bin, "", 0));
     st_pass(st_vector_append_bytes(bin, "a", 1));
     st_pass(st_vector_append_bytes(bin, "ab", 2));
@@ -152,6 +153,8 @@ void test_formats_writer__scalar_values(void)
     st_assert_eq_str(fmt1(bin, 2, ST_VALUE_JSON), "\"YWI=\"");
     st_assert_eq_str(fmt1(bin, 3, ST_VALUE_JSON), "\"YWJj\"");
     st_assert_eq_str(fmt1(bin, 3, ST_VALUE_TEXT), "abc");
+    st_assert_eq_str(fmt1(bin, 3, ST_VALUE_TEXT_BASE64), "YWJj");
+    st_assert_eq_str(fmt1(u, 0, ST_VALUE_TEXT_BASE64), "f79c3e09-677c-4bbd-a479-3f349cb785e7");
     st_pass(st_vector_append_i64(ts, -1));
     st_assert_eq_str(fmt1(ts, 0, ST_VALUE_JSON), "\"1969-12-31T23:59:59.999999999Z\"");
     st_pass(st_vector_append_i64(t, 86399999999LL));
@@ -471,4 +474,15 @@ void test_formats_writer__doubles_random(void)
                           (double)f, buf);
         }
     }
+}
+
+void test_formats_writer__csv_binary_base64(void)
+{
+    st_csv_write_options o = ST_CSV_WRITE_OPTIONS_INIT;
+    o.binary = ST_CSV_BINARY_BASE64;
+    assert_json_to_csv("{\"b\":\"AAE=\",\"f\":\"AP8=\","
+                       "\"u\":\"f79c3e09-677c-4bbd-a479-3f349cb785e7\"}\n"
+                       "{\"b\":\"\",\"f\":null,\"u\":null}\n",
+                       "b binary, f fixed[2], u uuid", &o,
+                       "b,f,u\nAAE=,AP8=,f79c3e09-677c-4bbd-a479-3f349cb785e7\n\"\",,\n");
 }
