@@ -34,6 +34,7 @@ typedef struct mode {
     int json, csv_header, null_mode;
     char delim;
     int64_t infer_rows, batch_rows;
+    st_csv_binary binary;
     st_type *schema;
 } mode;
 
@@ -63,6 +64,7 @@ static int open_reader(st_batch_reader **r, const mode *m, const void *buf, size
         o.delimiter = m->delim;
         o.header = m->csv_header;
         o.null_string = m->null_mode == 1 ? "\\N" : m->null_mode == 2 ? "" : NULL;
+        o.binary = m->binary;
         return st_csv_reader_open_input(r, in, &o);
     }
 }
@@ -77,6 +79,7 @@ static int read_all(const mode *m, const void *buf, size_t len, st_output *jsonl
     int rc;
 
     co.null_string = "\\N";
+    co.binary = m->binary;
     if ((rc = open_reader(&r, m, buf, len)) != 0)
         return rc;
     if (st_json_writer_new(&jw, jsonl, st_batch_reader_schema(r)) != 0 ||
@@ -151,6 +154,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     m.null_mode = (sel >> 5) & 3;
     m.infer_rows = (sel & 0x40) ? 2 : 0;
     m.batch_rows = (sel & 0x80) ? 3 : 0;
+    m.binary = (sel >> 3) & 1 ? ST_CSV_BINARY_BASE64 : ST_CSV_BINARY_RAW;
     st_fmt_test_chunk = (sel & 0x20) ? (size_t)(sel % 13) : 0;
     if ((sel & 2) && st_schema_parse(&m.schema, m.json ? NESTED : FLAT) != 0)
         __builtin_trap();
