@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Parquet writer, nested data: lists, maps and structs at several depths, null
+ * and empty lists, nulls at every level, required nested fields; each written
+ * with small pages and row groups so that pages break inside nested rows'
+ * neighbourhoods, and read back through the reader.
+ */
+#include "st_test.h"
+#include "writer_helpers.h"
+
+#include <supertable/errors.h>
+
+static void nested(const char *schema_text, int null_pct, int max_list)
+{
+    static const int64_t sizes[] = {200, 1, 57};
+    pwt_cfg cfg = {null_pct, 0, max_list, 0, 0};
+    st_type *s = pwt_schema(schema_text);
+    pwt_rng r = {7};
+    st_batch *b[3];
+    const char *path = st_test_path("n.parquet");
+    for (int pass = 0; pass < 3; pass++) {
+        st_parquet_write_options o = ST_PARQUET_WRITE_OPTIONS_INIT;
+        for (int i = 0; i < 3; i++)
+            b[i] = pwt_random_batch(s, sizes[i], &r, &cfg);
+        if (pass == 1) {
+            o.page_rows = 3;
+            o.row_group_rows = 40;
+        } else if (pass == 2) {
+            o.data_page_version = 2;
+            o.page_bytes = 50;
+            o.dictionary_bytes = -1;
+        }
+        pwt_write(path, s, b, 3, &o, NULL);
+        pwt_check(path, s, b, 3);
+        pwt_free_batches(b, 3);
+    }
+    st_type_free(s);
+}
+
+void test_parquet_writer_nested__list_int(void) { nested("l list<int>", 20, 4); }
+
+void test_parquet_writer_nested__list_list_string(void)
+{
+    nested("l list<list<string>>", 20, 3);
+}
+
+void test_parquet_writer_nested__list_struct(void)
+{
+    nested("l list<struct<a: int, b: list<string>>>", 20, 3);
+}
+
+void test_parquet_writer_nested__map_string_int(void) { nested("m map<string, int>", 20, 4); }
+
+void test_parquet_writer_nested__map_int_list_struct(void)
+{
+    nested("m map<int, list<struct<x: double>>>", 20, 3);
+}
+
+void test_parquet_writer_nested__struct_struct_list(void)
+{
+    nested("s struct<a: struct<b: list<int>>>", 20, 3);
+}
+
+void test_parquet_writer_nested__required_everywhere(void)
+{
+    nested("l list<int not null> not null, s struct<a: int not null, "
+           "b: list<string not null> not null> not null, m map<string, long not null> not null",
+           20, 3);
+}
+
+void test_parquet_writer_nested__no_nulls(void)
+{
+    nested("l list<list<string>>, m map<int, list<struct<x: double>>>", 0, 3);
+}
+
+void test_parquet_writer_nested__mostly_null(void)
+{
+    nested("l list<struct<a: int, b: list<string>>>, s struct<a: struct<b: list<int>>>", 90, 3);
+}
+
+void test_parquet_writer_nested__empty_lists(void)
+{
+    /* max_list 0: every list present and empty, or null */
+    nested("l list<int>, m map<string, int>, s struct<a: list<string>>", 30, 0);
+}
