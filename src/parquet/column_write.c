@@ -38,6 +38,9 @@
 
 /* Values looked up before the dictionary must show that it pays. */
 #define PROBE_VALUES 16384
+/* A first look: when nearly all of these are distinct, do not bother. */
+#define GLANCE_VALUES 4096
+#define GLANCE_DISTINCT 0.9
 
 typedef struct {
     pw_colstate *cs;
@@ -49,7 +52,7 @@ typedef struct {
     size_t dict_pages;          /* pages [0, dict_pages) are dictionary-encoded */
     uint32_t dict_n;            /* dictionary entries those pages use */
     uint32_t *counts;           /* entries after each page: counts[p] after page p */
-    int delta;                  /* fallback: -1 unknown, 0 PLAIN, 1 DELTA_BINARY_PACKED */
+    int fallback;               /* pq_encoding of the pages after the dictionary; -1: undecided */
 } chunk;
 
 void pw_colstate_dispose(pw_colstate *cs)
@@ -318,21 +321,86 @@ static int encode_delta(chunk *c, st_buf *buf, int64_t v0, int64_t v1)
     return pq_delta_encode_i64(buf, (const int64_t *)(const void *)p, (size_t)(v1 - v0));
 }
 
-/* Decides between DELTA_BINARY_PACKED and PLAIN on values [v0, v1); *best gets the smaller size. */
-static int choose_delta(chunk *c, int64_t v0, int64_t v1, uint64_t *best)
+static int page_values(chunk *c, const pw_page_meta *pg, pq_encoding enc, st_buf *buf,
+                       const uint8_t **direct, size_t *direct_len);
+
+/*
+ * Compressed size of values [v0, v1) in encoding `enc` (a trial: the encoded
+ * bytes go to cs->trial, the compressed ones to cs->comp).
+ */
+static int trial_size(chunk *c, int64_t v0, int64_t v1, pq_encoding enc, size_t *size)
+{
+    pw_page_meta pg = {.v0 = v0, .v1 = v1};
+    const uint8_t *direct;
+    size_t len = 0;
+    int rc;
+    c->cs->trial.len = 0;
+    if ((rc = page_values(c, &pg, enc, &c->cs->trial, &direct, &len)) < 0)
+        return rc;
+    if (!direct) {
+        direct = c->cs->trial.ptr;
+        len = c->cs->trial.len;
+    }
+    c->cs->comp.len = 0;
+    if ((rc = pq_compress(c->o->codec, c->o->level, direct, len, &c->cs->comp)) < 0)
+        return rc;
+    *size = c->cs->comp.len;
+    return 0;
+}
+
+/* Values compared by compressing both candidates (enough to see the ratio). */
+#define TRIAL_VALUES 8192
+
+/*
+ * Picks the encoding of the pages that are not dictionary-encoded from values
+ * [v0, v1) (see the top of the file); *best gets its uncompressed size, what a
+ * dictionary has to beat.
+ */
+static int choose_fallback(chunk *c, int64_t v0, int64_t v1, uint64_t *best)
 {
     uint64_t plain = (uint64_t)value_bytes(c, v0, v1);
+    int64_t t1 = v1 - v0 > TRIAL_VALUES ? v0 + TRIAL_VALUES : v1;
+    pq_encoding alt;
+    size_t a, b;
     int rc;
     *best = plain;
-    if (c->lf->physical != PQ_INT32 && c->lf->physical != PQ_INT64) {
-        c->delta = 0;
+    c->fallback = PQ_ENC_PLAIN;
+    switch (c->lf->physical) {
+    case PQ_BOOLEAN:
+        c->fallback = c->o->v2 ? PQ_ENC_RLE : PQ_ENC_PLAIN;
+        return 0;
+    case PQ_INT32:
+    case PQ_INT64:
+        if ((rc = encode_delta(c, &c->cs->trial, v0, v1)) < 0)
+            return rc;
+        if (c->cs->trial.len < plain) {
+            c->fallback = PQ_ENC_DELTA_BINARY_PACKED;
+            *best = c->cs->trial.len;
+        }
+        return 0;
+    case PQ_FLOAT:
+    case PQ_DOUBLE:
+        alt = PQ_ENC_BYTE_STREAM_SPLIT;
+        break;
+    case PQ_BYTE_ARRAY:
+        alt = PQ_ENC_DELTA_LENGTH_BYTE_ARRAY;
+        break;
+    default:
         return 0;
     }
-    if ((rc = encode_delta(c, &c->cs->trial, v0, v1)) < 0)
+    /* Format-2 encodings only where the writer was asked for v2 pages. */
+    if (!c->o->v2 || v1 == v0)
+        return 0;
+    if (c->o->codec == PQ_CODEC_UNCOMPRESSED) {
+        if (alt == PQ_ENC_DELTA_LENGTH_BYTE_ARRAY)
+            c->fallback = alt;     /* no 4-byte length per value: always smaller */
+        return 0;
+    }
+    if ((rc = trial_size(c, v0, t1, PQ_ENC_PLAIN, &a)) < 0 ||
+        (rc = trial_size(c, v0, t1, alt, &b)) < 0)
         return rc;
-    c->delta = c->cs->trial.len < plain;
-    if (c->delta)
-        *best = c->cs->trial.len;
+    if (b < a - a / 32)
+        c->fallback = alt;
     return 0;
 }
 
@@ -341,7 +409,7 @@ static int dict_pays(chunk *c, int64_t vals, int *pays)
 {
     const pw_dict *d = &c->cs->dict;
     uint64_t alt, cost = d->plain_bytes + ((uint64_t)vals * bits_for(d->count - 1) + 7) / 8;
-    int rc = choose_delta(c, 0, vals, &alt);
+    int rc = choose_fallback(c, 0, vals, &alt);
     *pays = cost < alt;
     return rc;
 }
@@ -367,6 +435,19 @@ static int dictionary_phase(chunk *c)
     if (st_buf_reserve(&cs->idx, (size_t)c->v.n * 4 + 4) < 0 ||
         !(c->counts = st_mallocarray(out->n_pages, sizeof(uint32_t))))
         return ST_ENOMEM;
+    if (c->v.n >= 2 * GLANCE_VALUES) {
+        /* Unique ids, timestamps, measurements: a glance at the first values is
+         * enough, and spares the hashing of the rest of the probe. The values
+         * looked up here are looked up again below (as hits) when it passes. */
+        uint64_t best;
+        int64_t stop;
+        rc = pw_dict_insert(&cs->dict, &c->v, 0, GLANCE_VALUES, (uint32_t *)(void *)cs->idx.ptr,
+                            (uint64_t)c->o->dict_bytes, &stop);
+        if (rc < 0)
+            return rc;
+        if (rc == 0 && cs->dict.count > GLANCE_DISTINCT * GLANCE_VALUES)
+            return choose_fallback(c, 0, GLANCE_VALUES, &best);
+    }
     for (p = 0; p < out->n_pages; p++) {
         const pw_page_meta *pg = &out->pages[p];
         int64_t stop;
@@ -493,31 +574,34 @@ static int page_levels(chunk *c, const pw_page_meta *pg, st_buf *buf, int prefix
  * Values of a page with encoding `enc`. Appends to buf, or for PLAIN fixed-width
  * values (no copy needed) points *direct at them and leaves buf alone.
  */
-static int page_values(chunk *c, size_t p, pq_encoding enc, st_buf *buf, const uint8_t **direct,
-                       size_t *direct_len)
+static int page_values(chunk *c, const pw_page_meta *pg, pq_encoding enc, st_buf *buf,
+                       const uint8_t **direct, size_t *direct_len)
 {
-    const pw_page_meta *pg = &c->out->pages[p];
     const pw_dense *v = &c->v;
-    size_t n = (size_t)(pg->v1 - pg->v0);
+    size_t n = (size_t)(pg->v1 - pg->v0), w = (size_t)c->lf->width;
     *direct = NULL;
     switch (enc) {
     case PQ_ENC_RLE_DICTIONARY: {
         pq_rle_encoder e;
-        unsigned w = bits_for(c->counts[p] > 0 ? c->counts[p] - 1 : 0);
-        uint8_t wb = (uint8_t)w;
+        unsigned bw = bits_for(c->counts[pg - c->out->pages] > 0
+                                   ? c->counts[pg - c->out->pages] - 1 : 0);
+        uint8_t wb = (uint8_t)bw;
         int rc;
-        if ((rc = st_buf_put(buf, &wb, 1)) < 0 || (rc = pq_rle_encoder_init(&e, buf, w)) < 0 ||
+        if ((rc = st_buf_put(buf, &wb, 1)) < 0 || (rc = pq_rle_encoder_init(&e, buf, bw)) < 0 ||
             (rc = pq_rle_encoder_put(&e, (const uint32_t *)(const void *)c->cs->idx.ptr + pg->v0,
                                      n)) < 0)
             return rc;
         return pq_rle_encoder_finish(&e);
     }
-    case PQ_ENC_DELTA_BINARY_PACKED: {
-        const uint8_t *x = v->fixed + (size_t)pg->v0 * (size_t)c->lf->width;
+    case PQ_ENC_DELTA_BINARY_PACKED:
         if (c->lf->physical == PQ_INT32)
-            return pq_delta_encode_i32(buf, (const int32_t *)(const void *)x, n);
-        return pq_delta_encode_i64(buf, (const int64_t *)(const void *)x, n);
-    }
+            return pq_delta_encode_i32(buf, (const int32_t *)(const void *)(v->fixed + pg->v0 * w),
+                                       n);
+        return pq_delta_encode_i64(buf, (const int64_t *)(const void *)(v->fixed + pg->v0 * w), n);
+    case PQ_ENC_BYTE_STREAM_SPLIT:
+        return pq_bss_encode(buf, v->fixed + pg->v0 * w, w, n);
+    case PQ_ENC_DELTA_LENGTH_BYTE_ARRAY:
+        return pq_dlba_encode(buf, v->off + pg->v0, v->data, n);
     case PQ_ENC_RLE: {
         pq_rle_encoder e;
         int rc;
@@ -533,8 +617,8 @@ static int page_values(chunk *c, size_t p, pq_encoding enc, st_buf *buf, const u
         return pq_plain_bool_encode(buf, v->bits, (size_t)(v->bit0 + pg->v0), n);
     if (c->lf->physical == PQ_BYTE_ARRAY)
         return pq_plain_binary_encode(buf, v->off + pg->v0, v->data, n);
-    *direct = v->fixed + (size_t)pg->v0 * (size_t)c->lf->width;
-    *direct_len = n * (size_t)c->lf->width;
+    *direct = v->fixed + pg->v0 * w;
+    *direct_len = n * w;
     return 0;
 }
 
@@ -620,7 +704,7 @@ static int write_page_v1(chunk *c, size_t p, pq_encoding enc)
     int rc;
     body->len = 0;
     if ((rc = page_levels(c, pg, body, 1, &rep_len)) < 0 ||
-        (rc = page_values(c, p, enc, body, &direct, &direct_len)) < 0)
+        (rc = page_values(c, pg, enc, body, &direct, &direct_len)) < 0)
         return rc;
     if (direct && body->len > 0) {
         if ((rc = st_buf_put(body, direct, direct_len)) < 0)
@@ -653,7 +737,7 @@ static int write_page_v2(chunk *c, size_t p, pq_encoding enc)
     int rc;
     lv->len = body->len = 0;
     if ((rc = page_levels(c, pg, lv, 0, &rep_len)) < 0 ||
-        (rc = page_values(c, p, enc, body, &direct, &direct_len)) < 0)
+        (rc = page_values(c, pg, enc, body, &direct, &direct_len)) < 0)
         return rc;
     if (!direct) {
         direct = body->ptr;
@@ -690,13 +774,14 @@ static int page_encoding(chunk *c, size_t p, pq_encoding *enc)
         *enc = PQ_ENC_RLE_DICTIONARY;
         return 0;
     }
-    if (c->lf->physical == PQ_BOOLEAN) {
-        *enc = c->o->v2 ? PQ_ENC_RLE : PQ_ENC_PLAIN;
+    if (c->fallback < 0 && pg->v1 == pg->v0) {
+        /* nothing to judge by yet: an all-null page */
+        *enc = c->lf->physical == PQ_BOOLEAN && c->o->v2 ? PQ_ENC_RLE : PQ_ENC_PLAIN;
         return 0;
     }
-    if (c->delta < 0 && (rc = choose_delta(c, pg->v0, pg->v1, &best)) < 0)
+    if (c->fallback < 0 && (rc = choose_fallback(c, pg->v0, pg->v1, &best)) < 0)
         return rc;
-    *enc = c->delta ? PQ_ENC_DELTA_BINARY_PACKED : PQ_ENC_PLAIN;
+    *enc = (pq_encoding)c->fallback;
     return 0;
 }
 
@@ -737,7 +822,7 @@ int pw_encode_chunk(pw_colstate *cs, const pw_leaf *lf, const pw_chunk_src *src,
     c.src = src;
     c.o = o;
     c.out = &cs->out;
-    c.delta = -1;
+    c.fallback = -1;
     c.out->bytes.len = 0;
     c.out->n_pages = 0;
     c.out->has_dict = 0;

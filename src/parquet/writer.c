@@ -68,6 +68,7 @@ struct st_parquet_writer {
 };
 
 static const int32_t zero_offset;
+static const uint8_t no_bytes[1];
 
 /* ------------------------------------------------------------ lifecycle */
 
@@ -264,13 +265,13 @@ static int make_source(st_parquet_writer *w, int l, const st_batch *direct, int6
         s->row0 = a;
         s->values = v->values;
         s->offsets = (const int32_t *)(const void *)v->values;
-        s->data = v->data;
+        s->data = v->data ? v->data : no_bytes;
         s->validity = v->validity;
         return 0;
     }
     s->values = b->values.ptr;
     s->offsets = b->offsets.len ? (const int32_t *)(const void *)b->offsets.ptr : &zero_offset;
-    s->data = b->data.ptr;
+    s->data = b->data.ptr ? b->data.ptr : no_bytes;
     if (lf->flat) {
         s->n_levels = s->n_vals = b->n;
         s->nulls = b->nulls;

@@ -110,37 +110,74 @@ void pw_stats_add(pw_stats *s, const pw_leaf *lf, const uint8_t *p, uint32_t len
         set_val(&s->max, p, len, borrow);
 }
 
+/* One step of a min/max accumulator pair. */
+#define MM(mn, mx, f)                                                        \
+    do {                                                                     \
+        mn = (f) < mn ? (f) : mn;                                            \
+        mx = (f) > mx ? (f) : mx;                                            \
+    } while (0)
+
+/*
+ * Four independent accumulator pairs in scalars (arrays were kept in memory by
+ * the compiler) so the loop carries no dependency from one value to the next.
+ */
 #define MINMAX_LOOP(T)                                                       \
     do {                                                                     \
         const T *x = (const T *)(const void *)v->fixed;                      \
-        T mn = x[v0], mx = x[v0];                                            \
-        for (int64_t i = v0 + 1; i < v1; i++) {                              \
-            mn = x[i] < mn ? x[i] : mn;                                      \
-            mx = x[i] > mx ? x[i] : mx;                                      \
+        T a0 = x[v0], a1 = a0, a2 = a0, a3 = a0;                             \
+        T b0 = a0, b1 = a0, b2 = a0, b3 = a0;                                \
+        int64_t i = v0;                                                      \
+        for (; i + 4 <= v1; i += 4) {                                        \
+            MM(a0, b0, x[i]);                                                \
+            MM(a1, b1, x[i + 1]);                                            \
+            MM(a2, b2, x[i + 2]);                                            \
+            MM(a3, b3, x[i + 3]);                                            \
         }                                                                    \
-        set_inline(&out->min, &mn, sizeof(T));                               \
-        set_inline(&out->max, &mx, sizeof(T));                               \
+        for (; i < v1; i++)                                                  \
+            MM(a0, b0, x[i]);                                                \
+        a0 = a1 < a0 ? a1 : a0;                                              \
+        a2 = a3 < a2 ? a3 : a2;                                              \
+        a0 = a2 < a0 ? a2 : a0;                                              \
+        b0 = b1 > b0 ? b1 : b0;                                              \
+        b2 = b3 > b2 ? b3 : b2;                                              \
+        b0 = b2 > b0 ? b2 : b0;                                              \
+        set_inline(&out->min, &a0, sizeof(T));                               \
+        set_inline(&out->max, &b0, sizeof(T));                               \
         out->has = 1;                                                        \
     } while (0)
 
+/*
+ * NaN compares false both ways, so it never becomes a bound: it is only
+ * counted. Starting from +-Inf, an all-NaN range leaves no bounds.
+ */
 #define FLOAT_LOOP(T)                                                        \
     do {                                                                     \
         const T *x = (const T *)(const void *)v->fixed;                      \
-        T mn = INFINITY, mx = -INFINITY;                                     \
-        int64_t nans = 0;                                                    \
-        for (int64_t i = v0; i < v1; i++) {                                  \
-            T f = x[i];                                                      \
-            if (f != f) {                                                    \
-                nans++;                                                      \
-                continue;                                                    \
-            }                                                                \
-            mn = f < mn ? f : mn;                                            \
-            mx = f > mx ? f : mx;                                            \
+        T a0 = INFINITY, a1 = a0, a2 = a0, a3 = a0;                          \
+        T b0 = -INFINITY, b1 = b0, b2 = b0, b3 = b0;                         \
+        int64_t nans = 0, i = v0;                                            \
+        for (; i + 4 <= v1; i += 4) {                                        \
+            MM(a0, b0, x[i]);                                                \
+            MM(a1, b1, x[i + 1]);                                            \
+            MM(a2, b2, x[i + 2]);                                            \
+            MM(a3, b3, x[i + 3]);                                            \
+            nans += (x[i] != x[i]) + (x[i + 1] != x[i + 1]) +                \
+                    (x[i + 2] != x[i + 2]) + (x[i + 3] != x[i + 3]);         \
         }                                                                    \
+        for (; i < v1; i++) {                                                \
+            MM(a0, b0, x[i]);                                                \
+            nans += x[i] != x[i];                                            \
+        }                                                                    \
+        a0 = a1 < a0 ? a1 : a0;                                              \
+        a2 = a3 < a2 ? a3 : a2;                                              \
+        a0 = a2 < a0 ? a2 : a0;                                              \
+        b0 = b1 > b0 ? b1 : b0;                                              \
+        b2 = b3 > b2 ? b3 : b2;                                              \
+        b0 = b2 > b0 ? b2 : b0;                                              \
         out->nans = nans;                                                    \
         if (nans < v1 - v0) {                                                \
-            set_inline(&out->min, &mn, sizeof(T));                           \
-            set_inline(&out->max, &mx, sizeof(T));                           \
+            set_inline(&out->min, &a0, sizeof(T));                           \
+            set_inline(&out->max, &b0, sizeof(T));                           \
             out->has = 1;                                                    \
         }                                                                    \
     } while (0)

@@ -89,3 +89,76 @@ void test_parquet_writer__option_matrix(void)
         }
     }
 }
+
+/* The encodings of leaf `col` of row group 0 (a string owned by the reader r). */
+static const char *encodings_of(st_parquet_reader *r, int col)
+{
+    st_parquet_chunk_info ci;
+    st_pass(st_parquet_reader_chunk_info(r, 0, col, &ci));
+    return ci.encodings;
+}
+
+static void check_encodings(int v2, int64_t dict_bytes, const char *const *want)
+{
+    st_type *s = pwt_schema("id long not null, rnd long, dbl double, low string, word string, "
+                            "ok boolean, dt date");
+    st_batch *b = NULL;
+    st_parquet_reader *r;
+    st_parquet_write_options o = ST_PARQUET_WRITE_OPTIONS_INIT;
+    const char *path = st_test_path("e.parquet");
+    pwt_rng rng = {5};
+    st_pass(st_batch_new(&b, s, 30000));
+    for (int64_t i = 0; i < 30000; i++) {
+        char w[16];
+        int len = 3 + (int)(pwt_next(&rng) % 8);
+        for (int k = 0; k < len; k++)
+            w[k] = (char)('a' + pwt_next(&rng) % 26);
+        st_pass(st_vector_append_i64(b->columns[0], i));
+        st_pass(st_vector_append_i64(b->columns[1], (int64_t)pwt_next(&rng)));
+        st_pass(st_vector_append_f64(b->columns[2],
+                                     (double)(uint32_t)((uint64_t)i * 2654435761ULL) / 4096.0));
+        st_pass(st_vector_append_bytes(b->columns[3], i % 3 ? "red" : "green", i % 3 ? 3 : 5));
+        st_pass(st_vector_append_bytes(b->columns[4], w, (size_t)len));
+        st_pass(st_vector_append_bool(b->columns[5], (int)(i % 5 == 0)));
+        /* 16 dates in the first page, 16 others after it */
+        st_pass(st_vector_append_i32(b->columns[6],
+                                     (int32_t)(19000 + (i * 7919) % 16 + (i < 20000 ? 0 : 16))));
+    }
+    st_pass(st_batch_seal(b));
+    o.data_page_version = v2 ? 2 : 1;
+    o.dictionary_bytes = dict_bytes;
+    pwt_write(path, s, &b, 1, &o, NULL);
+    pwt_check(path, s, &b, 1);
+    st_pass(st_parquet_reader_open(&r, path, NULL));
+    for (int c = 0; c < 7; c++)
+        st_assert_msg(!strcmp(encodings_of(r, c), want[c]), "v%d column %d: %s, expected %s",
+                      v2 ? 2 : 1, c, encodings_of(r, c), want[c]);
+    st_parquet_reader_free(r);
+    st_batch_free(b);
+    st_type_free(s);
+}
+
+void test_parquet_writer__encoding_choice(void)
+{
+    /* sorted ids: delta; random longs: plain; Weyl doubles: plain in v1, byte stream
+     * split in v2; two strings: dictionary; random words: plain in v1, delta
+     * lengths in v2; booleans: plain bits in v1, RLE in v2; 32 dates: dictionary */
+    static const char *v1[] = {"DELTA_BINARY_PACKED", "PLAIN,RLE", "PLAIN,RLE",
+                               "PLAIN,RLE,RLE_DICTIONARY", "PLAIN,RLE", "PLAIN,RLE",
+                               "PLAIN,RLE,RLE_DICTIONARY"};
+    static const char *v2[] = {"DELTA_BINARY_PACKED", "PLAIN,RLE", "RLE,BYTE_STREAM_SPLIT",
+                               "PLAIN,RLE,RLE_DICTIONARY", "RLE,DELTA_LENGTH_BYTE_ARRAY", "RLE",
+                               "PLAIN,RLE,RLE_DICTIONARY"};
+    /* no dictionaries: the dates' small deltas still beat PLAIN */
+    static const char *nodict[] = {"DELTA_BINARY_PACKED", "PLAIN,RLE", "PLAIN,RLE", "PLAIN,RLE",
+                                   "PLAIN,RLE", "PLAIN,RLE", "RLE,DELTA_BINARY_PACKED"};
+    /* an 84-byte dictionary: the strings fit, the dates (128 bytes) overflow in the
+     * second page; the first page keeps its dictionary */
+    static const char *small[] = {"DELTA_BINARY_PACKED", "PLAIN,RLE", "PLAIN,RLE",
+                                  "PLAIN,RLE,RLE_DICTIONARY", "PLAIN,RLE", "PLAIN,RLE",
+                                  "PLAIN,RLE,DELTA_BINARY_PACKED,RLE_DICTIONARY"};
+    check_encodings(0, 0, v1);
+    check_encodings(1, 0, v2);
+    check_encodings(0, -1, nodict);
+    check_encodings(0, 84, small);
+}
