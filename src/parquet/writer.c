@@ -36,6 +36,18 @@ typedef struct {
     uint32_t min_len, max_len;
 } pw_metric;
 
+/* Row groups encoded by one pool run at most (when a batch holds several). */
+#define MAX_WINDOW 4
+
+/* One row group being encoded: per leaf, its buffered rows, source and chunk state. */
+typedef struct {
+    pw_colbuf *bufs;
+    pw_chunk_src *srcs;
+    pw_colstate *cols;
+    const st_batch *direct;     /* flat columns come from this batch, or NULL */
+    int64_t a, rows;            /* rows [a, a + rows) of direct; rows in total */
+} pw_slot;
+
 /* The page index of one row group, written at close. */
 typedef struct {
     pq_column_index **ci;       /* per leaf; NULL when the chunk has none */
@@ -53,11 +65,10 @@ struct st_parquet_writer {
     int failed;                 /* the error code that made the writer unusable */
     st_error_saved err;
 
-    pw_colbuf *bufs;            /* per leaf: the row group being filled */
+    pw_slot *slots;             /* slot 0 collects rows until a row group is full */
+    int n_slots;
     int64_t buf_rows, buf_bytes;
     st_buf scratch[6];
-    pw_colstate *cols;          /* per leaf */
-    pw_chunk_src *srcs;         /* per leaf */
 
     st_arena meta;              /* footer and page index structures */
     pq_row_group *rgs;
@@ -131,32 +142,56 @@ static int setup_pool(st_parquet_writer *w, int threads)
     return 0;
 }
 
+static void slot_dispose(pw_slot *s, int n_leaves)
+{
+    for (int l = 0; s->bufs && l < n_leaves; l++) {
+        pw_colbuf *b = &s->bufs[l];
+        st_buf_dispose(&b->values);
+        st_buf_dispose(&b->offsets);
+        st_buf_dispose(&b->data);
+        st_buf_dispose(&b->validity);
+        st_buf_dispose(&b->def);
+        st_buf_dispose(&b->rep);
+    }
+    for (int l = 0; s->cols && l < n_leaves; l++)
+        pw_colstate_dispose(&s->cols[l]);
+    st_free(s->bufs);
+    st_free(s->srcs);
+    st_free(s->cols);
+}
+
+/* Slots for one row group per thread sharing the work, up to MAX_WINDOW. */
+static int make_slots(st_parquet_writer *w)
+{
+    size_t n = (size_t)(w->sch.n_leaves ? w->sch.n_leaves : 1);
+    int width = st_pool_width(w->pool);
+    w->n_slots = width < MAX_WINDOW ? width : MAX_WINDOW;
+    if (!(w->slots = st_calloc((size_t)w->n_slots, sizeof(pw_slot))))
+        return ST_ENOMEM;
+    for (int k = 0; k < w->n_slots; k++) {
+        pw_slot *s = &w->slots[k];
+        s->bufs = st_calloc(n, sizeof(pw_colbuf));
+        s->srcs = st_calloc(n, sizeof(pw_chunk_src));
+        s->cols = st_calloc(n, sizeof(pw_colstate));
+        if (!s->bufs || !s->srcs || !s->cols)
+            return ST_ENOMEM;
+    }
+    return 0;
+}
+
 static void writer_free(st_parquet_writer *w)
 {
     if (!w)
         return;
-    for (int l = 0; l < w->sch.n_leaves; l++) {
-        if (w->bufs) {
-            pw_colbuf *b = &w->bufs[l];
-            st_buf_dispose(&b->values);
-            st_buf_dispose(&b->offsets);
-            st_buf_dispose(&b->data);
-            st_buf_dispose(&b->validity);
-            st_buf_dispose(&b->def);
-            st_buf_dispose(&b->rep);
-        }
-        if (w->cols)
-            pw_colstate_dispose(&w->cols[l]);
-        if (w->metrics) {
-            st_free(w->metrics[l].min);
-            st_free(w->metrics[l].max);
-        }
+    for (int k = 0; w->slots && k < w->n_slots; k++)
+        slot_dispose(&w->slots[k], w->sch.n_leaves);
+    for (int l = 0; w->metrics && l < w->sch.n_leaves; l++) {
+        st_free(w->metrics[l].min);
+        st_free(w->metrics[l].max);
     }
     for (int i = 0; i < 6; i++)
         st_buf_dispose(&w->scratch[i]);
-    st_free(w->bufs);
-    st_free(w->cols);
-    st_free(w->srcs);
+    st_free(w->slots);
     st_free(w->metrics);
     st_free(w->rgs);
     st_free(w->index);
@@ -189,15 +224,12 @@ int st_parquet_writer_open_output(st_parquet_writer **out, st_output *o, st_type
     n = (size_t)(w->sch.n_leaves ? w->sch.n_leaves : 1);
     w->created_by = st_strdup(opts && opts->created_by ? opts->created_by
                                                         : "SuperTable version " ST_VERSION);
-    w->bufs = st_calloc(n, sizeof(pw_colbuf));
-    w->cols = st_calloc(n, sizeof(pw_colstate));
-    w->srcs = st_calloc(n, sizeof(pw_chunk_src));
     w->metrics = st_calloc(n, sizeof(pw_metric));
-    if (!w->created_by || !w->bufs || !w->cols || !w->srcs || !w->metrics) {
+    if (!w->created_by || !w->metrics) {
         rc = ST_ENOMEM;
         goto fail;
     }
-    if ((rc = setup_pool(w, opts ? opts->threads : 0)) < 0 ||
+    if ((rc = setup_pool(w, opts ? opts->threads : 0)) < 0 || (rc = make_slots(w)) < 0 ||
         (rc = st_output_write(o, "PAR1", 4)) < 0)
         goto fail;
     *out = w;
@@ -235,28 +267,28 @@ static int fail(st_parquet_writer *w, int rc)
 
 /* ------------------------------------------------------------ row groups */
 
-static void reset_buffers(st_parquet_writer *w)
+static void reset_buffers(st_parquet_writer *w, pw_slot *slot)
 {
     for (int l = 0; l < w->sch.n_leaves; l++) {
-        pw_colbuf *b = &w->bufs[l];
+        pw_colbuf *b = &slot->bufs[l];
         b->values.len = b->offsets.len = b->data.len = b->validity.len = 0;
         b->def.len = b->rep.len = 0;
         b->n = b->nulls = b->n_levels = 0;
     }
-    w->buf_rows = w->buf_bytes = 0;
+    slot->direct = NULL;
 }
 
-/* The source of leaf l: the batch's vector for flat columns when `direct`, else the buffers. */
-static int make_source(st_parquet_writer *w, int l, const st_batch *direct, int64_t a,
-                       int64_t rows)
+/* The source of leaf l: the batch's vector for flat columns of a direct slot, else the buffers. */
+static int make_source(st_parquet_writer *w, pw_slot *slot, int l)
 {
     const pw_leaf *lf = &w->sch.leaves[l];
-    pw_chunk_src *s = &w->srcs[l];
-    const pw_colbuf *b = &w->bufs[l];
+    pw_chunk_src *s = &slot->srcs[l];
+    const pw_colbuf *b = &slot->bufs[l];
+    int64_t a = slot->a, rows = slot->rows;
     memset(s, 0, sizeof(*s));
     s->rows = rows;
-    if (lf->flat && direct) {
-        const st_vector *v = direct->columns[lf->top];
+    if (lf->flat && slot->direct) {
+        const st_vector *v = slot->direct->columns[lf->top];
         s->nulls = pw_count_nulls(v, a, rows);
         if (s->nulls > 0 && lf->nodes[0]->required)
             return st_error_set(ST_EINVALID, ST_ERROR_PARQUET,
@@ -285,11 +317,14 @@ static int make_source(st_parquet_writer *w, int l, const st_batch *direct, int6
     return 0;
 }
 
+/* Task i: leaf i % n_leaves of slot i / n_leaves. */
 static int encode_task(void *payload, size_t i)
 {
     st_parquet_writer *w = payload;
-    const pw_leaf *lf = &w->sch.leaves[i];
-    int rc = pw_encode_chunk(&w->cols[i], lf, &w->srcs[i], &w->o);
+    size_t n = (size_t)w->sch.n_leaves, l = i % n;
+    pw_slot *slot = &w->slots[i / n];
+    const pw_leaf *lf = &w->sch.leaves[l];
+    int rc = pw_encode_chunk(&slot->cols[l], lf, &slot->srcs[l], &w->o);
     if (rc < 0 && rc != ST_ENOMEM)
         st_error_set(rc, ST_ERROR_PARQUET, "column '%s': %s", lf->path, st_error_last()->message);
     return rc;
@@ -482,10 +517,11 @@ static int update_metrics(st_parquet_writer *w, int l, const pw_chunk_out *co)
 }
 
 /* Writes leaf l's chunk and fills in its ColumnChunk. */
-static int write_chunk(st_parquet_writer *w, int l, pq_column_chunk *cc, pw_rg_index *ix)
+static int write_chunk(st_parquet_writer *w, const pw_slot *slot, int l, pq_column_chunk *cc,
+                       pw_rg_index *ix)
 {
     const pw_leaf *lf = &w->sch.leaves[l];
-    const pw_chunk_out *co = &w->cols[l].out;
+    const pw_chunk_out *co = &slot->cols[l].out;
     pq_column_meta *cm = st_arena_calloc(&w->meta, 1, sizeof(*cm));
     int64_t start = (int64_t)st_output_tell(w->out);
     int rc;
@@ -539,8 +575,9 @@ static int add_row_group(st_parquet_writer *w, pq_row_group **out, pw_rg_index *
     return 0;
 }
 
-static int write_row_group(st_parquet_writer *w, int64_t rows)
+static int write_row_group(st_parquet_writer *w, const pw_slot *slot)
 {
+    int64_t rows = slot->rows;
     pq_row_group *rg;
     pw_rg_index *ix;
     int rc;
@@ -551,7 +588,7 @@ static int write_row_group(st_parquet_writer *w, int64_t rows)
     rg->has_file_offset = true;
     rg->file_offset = (int64_t)st_output_tell(w->out);
     for (int l = 0; l < w->sch.n_leaves; l++) {
-        if ((rc = write_chunk(w, l, &rg->columns[l], ix)) < 0)
+        if ((rc = write_chunk(w, slot, l, &rg->columns[l], ix)) < 0)
             return rc;
         rg->total_byte_size += rg->columns[l].meta->total_uncompressed_size;
         rg->total_compressed_size += rg->columns[l].meta->total_compressed_size;
@@ -566,18 +603,30 @@ static int write_row_group(st_parquet_writer *w, int64_t rows)
     return 0;
 }
 
-/* Encodes and writes the row group of `rows` rows (flat columns from `direct` when set). */
-static int flush(st_parquet_writer *w, const st_batch *direct, int64_t a, int64_t rows)
+/* Encodes the row groups of slots [0, k) in one pool run and writes them in order. */
+static int encode_slots(st_parquet_writer *w, int k)
 {
     int rc = 0;
-    for (int l = 0; l < w->sch.n_leaves && rc == 0; l++)
-        rc = make_source(w, l, direct, a, rows);
+    for (int s = 0; s < k && rc == 0; s++)
+        for (int l = 0; l < w->sch.n_leaves && rc == 0; l++)
+            rc = make_source(w, &w->slots[s], l);
     if (rc == 0 && w->sch.n_leaves > 0)
-        rc = st_pool_run(w->pool, (size_t)w->sch.n_leaves, encode_task, w);
-    if (rc == 0)
-        rc = write_row_group(w, rows);
-    reset_buffers(w);
+        rc = st_pool_run(w->pool, (size_t)k * (size_t)w->sch.n_leaves, encode_task, w);
+    for (int s = 0; s < k && rc == 0; s++)
+        rc = write_row_group(w, &w->slots[s]);
+    for (int s = 0; s < k; s++)
+        reset_buffers(w, &w->slots[s]);
+    w->buf_rows = w->buf_bytes = 0;
     return rc;
+}
+
+/* Encodes and writes slot 0's row group (flat columns from `direct` when set). */
+static int flush(st_parquet_writer *w, const st_batch *direct, int64_t a, int64_t rows)
+{
+    w->slots[0].direct = direct;
+    w->slots[0].a = a;
+    w->slots[0].rows = rows;
+    return encode_slots(w, 1);
 }
 
 /* ------------------------------------------------------------ writing */
@@ -604,19 +653,50 @@ static int64_t rows_fitting(const st_batch *b, int64_t a, int64_t max, int64_t r
     return lo;
 }
 
-/* Appends rows [a, a + n) of every top-level column, or only the nested ones. */
-static int buffer_rows(st_parquet_writer *w, const st_batch *b, int64_t a, int64_t n,
-                       int nested_only)
+/* Appends rows [a, a + n) of every top-level column, or only the nested ones, to a slot. */
+static int buffer_rows(st_parquet_writer *w, pw_slot *slot, const st_batch *b, int64_t a,
+                       int64_t n, int nested_only)
 {
     for (int c = 0; c < w->sch.n_top; c++) {
         const pw_node *top = w->sch.top[c];
         int rc;
         if (nested_only && top->kind == PW_NODE_LEAF)
             continue;
-        if ((rc = pw_shred(w->bufs, &w->sch, top, b->columns[c], a, n, w->scratch)) < 0)
+        if ((rc = pw_shred(slot->bufs, &w->sch, top, b->columns[c], a, n, w->scratch)) < 0)
             return rc;
     }
     return 0;
+}
+
+/*
+ * With nothing buffered: the whole row groups that the batch holds from `pos`
+ * on go to the slots, up to one per slot, and are encoded in one pool run, so
+ * that threads are not left waiting on the slowest column of one row group.
+ * *done gets the rows consumed (0 when fewer than two whole row groups remain).
+ */
+static int write_window(st_parquet_writer *w, const st_batch *b, int64_t pos, int64_t *done)
+{
+    int k = 0, rc;
+    int64_t p = pos;
+    *done = 0;
+    while (k < w->n_slots && b->length - p >= w->o.rg_rows &&
+           batch_bytes(b, p, w->o.rg_rows) <= w->o.rg_bytes) {
+        pw_slot *s = &w->slots[k++];
+        s->direct = b;
+        s->a = p;
+        s->rows = w->o.rg_rows;
+        p += w->o.rg_rows;
+    }
+    if (k < 2) {
+        w->slots[0].direct = NULL;
+        return 0;
+    }
+    for (int s = 0; s < k; s++) {
+        if ((rc = buffer_rows(w, &w->slots[s], b, w->slots[s].a, w->slots[s].rows, 1)) < 0)
+            return rc;
+    }
+    *done = p - pos;
+    return encode_slots(w, k);
 }
 
 static int write_rows(st_parquet_writer *w, const st_batch *b)
@@ -624,7 +704,15 @@ static int write_rows(st_parquet_writer *w, const st_batch *b)
     int64_t pos = 0;
     int rc;
     while (pos < b->length) {
-        int64_t room = w->o.rg_rows - w->buf_rows;
+        int64_t room = w->o.rg_rows - w->buf_rows, done;
+        if (w->buf_rows == 0 && w->n_slots > 1) {
+            if ((rc = write_window(w, b, pos, &done)) < 0)
+                return rc;
+            if (done > 0) {
+                pos += done;
+                continue;
+            }
+        }
         int64_t take = b->length - pos < room ? b->length - pos : room;
         int64_t bytes = batch_bytes(b, pos, take);
         int full = take == room;
@@ -640,10 +728,11 @@ static int write_rows(st_parquet_writer *w, const st_batch *b)
             full = 1;
         }
         if (full && w->buf_rows == 0) {
-            if ((rc = buffer_rows(w, b, pos, take, 1)) < 0 || (rc = flush(w, b, pos, take)) < 0)
+            if ((rc = buffer_rows(w, &w->slots[0], b, pos, take, 1)) < 0 ||
+                (rc = flush(w, b, pos, take)) < 0)
                 return rc;
         } else {
-            if ((rc = buffer_rows(w, b, pos, take, 0)) < 0)
+            if ((rc = buffer_rows(w, &w->slots[0], b, pos, take, 0)) < 0)
                 return rc;
             w->buf_rows += take;
             w->buf_bytes += bytes;
