@@ -160,34 +160,49 @@ typedef struct {
     double min_b, max_b, sum_b;
 } aggregates;
 
+/* One column's share of the aggregates: a tight loop per column, nulls skipped. */
+static void aggregate_column(aggregates *g, const char *name, const st_vector *v)
+{
+    int64_t n = v->length;
+    if (!strcmp(name, "b")) {
+        const double *x = (const double *)(const void *)v->values;
+        for (int64_t i = 0; i < n; i++) {
+            if (!st_vector_is_valid(v, i))
+                continue;
+            g->min_b = x[i] < g->min_b ? x[i] : g->min_b;
+            g->max_b = x[i] > g->max_b ? x[i] : g->max_b;
+            g->sum_b += x[i];
+        }
+    } else if (!strcmp(name, "id") || !strcmp(name, "t")) {
+        const int64_t *x = (const int64_t *)(const void *)v->values;
+        int is_t = name[0] == 't';
+        for (int64_t i = 0; i < n; i++) {
+            if (!st_vector_is_valid(v, i))
+                continue;
+            if (is_t)
+                g->max_t = x[i] > g->max_t ? x[i] : g->max_t;
+            else
+                g->sum_id += x[i];
+        }
+    } else if (!strcmp(name, "a")) {
+        const int32_t *x = (const int32_t *)(const void *)v->values;
+        for (int64_t i = 0; i < n; i++)
+            if (st_vector_is_valid(v, i))
+                g->sum_a += x[i];
+    } else if (!strcmp(name, "s")) {
+        const int32_t *off = (const int32_t *)(const void *)v->values;
+        for (int64_t i = 0; i < n; i++)
+            if (st_vector_is_valid(v, i))
+                g->sum_len += off[i + 1] - off[i];
+    }
+}
+
 static void aggregate(aggregates *g, const st_batch *b, int only_b)
 {
     for (int c = 0; c < b->n_columns; c++) {
-        const st_vector *v = b->columns[c];
         const char *name = b->schema->fields[c].name;
-        for (int64_t i = 0; i < v->length; i++) {
-            if (!st_vector_is_valid(v, i))
-                continue;
-            if (!strcmp(name, "b")) {
-                double x = st_vector_get_f64(v, i);
-                g->min_b = x < g->min_b ? x : g->min_b;
-                g->max_b = x > g->max_b ? x : g->max_b;
-                g->sum_b += x;
-            } else if (only_b) {
-                continue;
-            } else if (!strcmp(name, "id")) {
-                g->sum_id += st_vector_get_i64(v, i);
-            } else if (!strcmp(name, "a")) {
-                g->sum_a += st_vector_get_i32(v, i);
-            } else if (!strcmp(name, "s")) {
-                size_t len;
-                st_vector_get_bytes(v, i, &len);
-                g->sum_len += (int64_t)len;
-            } else if (!strcmp(name, "t")) {
-                int64_t x = st_vector_get_i64(v, i);
-                g->max_t = x > g->max_t ? x : g->max_t;
-            }
-        }
+        if (!only_b || !strcmp(name, "b"))
+            aggregate_column(g, name, b->columns[c]);
     }
     g->count += b->length;
 }

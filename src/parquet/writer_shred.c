@@ -231,6 +231,44 @@ static int expand(const entries *in, entries *out, const pw_node *node, const st
     return 0;
 }
 
+/* Appends the strings at the live entries' indexes, reserving room once. */
+static int gather_strings(pw_colbuf *b, const st_vector *v, const int64_t *idx, int64_t n,
+                          int64_t live)
+{
+    const int32_t *off = (const int32_t *)(const void *)v->values;
+    int64_t bytes = 0;
+    int32_t *dst, pos;
+    for (int64_t i = 0; i < n; i++)
+        if (idx[i] >= 0)
+            bytes += off[idx[i] + 1] - off[idx[i]];
+    if (b->offsets.len == 0) {
+        static const int32_t zero;
+        if (st_buf_put(&b->offsets, &zero, 4) < 0)
+            return ST_ENOMEM;
+    }
+    if ((uint64_t)b->data.len + (uint64_t)bytes > INT32_MAX)
+        return st_error_set(ST_EUNSUPPORTED, ST_ERROR_PARQUET,
+                            "string data of a row group passes 2 GiB");
+    if (st_buf_grow(&b->offsets, (size_t)live * 4) < 0 ||
+        st_buf_grow(&b->data, (size_t)bytes) < 0)
+        return ST_ENOMEM;
+    dst = (int32_t *)(void *)(b->offsets.ptr + b->offsets.len);
+    pos = (int32_t)b->data.len;
+    for (int64_t i = 0; i < n; i++) {
+        int32_t len;
+        if (idx[i] < 0)
+            continue;
+        len = off[idx[i] + 1] - off[idx[i]];
+        if (len > 0)
+            memcpy(b->data.ptr + pos, v->data + off[idx[i]], (size_t)len);
+        pos += len;
+        *dst++ = pos;
+    }
+    b->offsets.len += (size_t)live * 4;
+    b->data.len = (size_t)pos;
+    return 0;
+}
+
 /* Appends the values of live entries from the leaf's vector. */
 static int gather_values(pw_colbuf *b, const pw_leaf *lf, const st_vector *v, const entries *e)
 {
@@ -246,11 +284,9 @@ static int gather_values(pw_colbuf *b, const pw_leaf *lf, const st_vector *v, co
             if (idx[i] >= 0)
                 pq_bitmap_fill(b->values.ptr, (size_t)k++, 1, st_vector_get_bool(v, idx[i]));
     } else if (lf->physical == PQ_BYTE_ARRAY) {
-        for (int64_t i = 0; i < e->n; i++) {
-            int rc;
-            if (idx[i] >= 0 && (rc = append_strings(b, v, idx[i], 1)) < 0)
-                return rc;
-        }
+        int rc = gather_strings(b, v, idx, e->n, live);
+        if (rc < 0)
+            return rc;
     } else {
         size_t w = (size_t)lf->vwidth;
         uint8_t *dst;

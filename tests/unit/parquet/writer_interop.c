@@ -250,7 +250,8 @@ static void sample(const char *dir, const char *name, const char *schema_text,
  * encodings DELTA_BINARY_PACKED, BYTE_STREAM_SPLIT and dictionaries get chosen. */
 static void sequences(const char *dir, const char *name, const st_parquet_write_options *o)
 {
-    st_type *s = pwt_schema("id long not null, a int, b double, f float, s string, t timestamp");
+    st_type *s = pwt_schema("id long not null, a int, b double, f float, s string, t timestamp, "
+                            "k int, ks string");
     st_batch *b = NULL;
     char path[1024];
     st_pass(st_batch_new(&b, s, 5000));
@@ -265,6 +266,10 @@ static void sequences(const char *dir, const char *name, const st_parquet_write_
         st_pass(st_vector_append_f32(b->columns[3], (float)(d / 7.0)));
         st_pass(st_vector_append_bytes(b->columns[4], str, strlen(str)));
         st_pass(st_vector_append_i64(b->columns[5], 1704067200000000LL + i * 1000000LL));
+        /* constants: one dictionary entry, indexes of bit width 0 */
+        st_pass(st_vector_append_i32(b->columns[6], 7));
+        st_pass(i % 1000 == 999 ? st_vector_append_null(b->columns[7])
+                                : st_vector_append_bytes(b->columns[7], "same", 4));
     }
     st_pass(st_batch_seal(b));
     snprintf(path, sizeof(path), "%s/%s.parquet", dir, name);
