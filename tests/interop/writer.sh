@@ -13,7 +13,9 @@
 #      (every type, nesting, codec, page version 1/2, dictionary / plain /
 #      fallback, tiny pages) into $ST_TMP/files with NAME.expect.jsonl, the
 #      rows in canonical JSONL (tests/interop/README.md) made from the vectors
-#   3. for every file: `dump.mjs duckdb` and `dump.mjs hyparquet` must equal
+#   3. the page structures of every file (page_index.mjs): pages tile each
+#      chunk, CRCs match, offset and column indexes describe the pages
+#   4. for every file: `dump.mjs duckdb` and `dump.mjs hyparquet` must equal
 #      the expectation value by value (compare.mjs)
 
 set -u
@@ -45,6 +47,9 @@ for f in "$ST_TMP"/files/*.parquet; do
     [ -e "$f" ] || die "the unit test wrote no files"
     n=$((n + 1))
 done
+
+step "page indexes and checksums of $n files"
+run "$NODE" "$I/page_index.mjs" "$ST_TMP"/files/*.parquet
 
 step "read $n files with DuckDB and hyparquet"
 for f in "$ST_TMP"/files/*.parquet; do
