@@ -5,7 +5,8 @@
 # Registered with CTest by tests/CMakeLists.txt, which sets:
 #   ST_BIN  the supertable CLI (the unit-test binary is $(dirname ST_BIN)/tests/st_tests)
 #   ST_SRC  repo root      ST_TMP  scratch dir
-# Optional: NODE (default node), ST_TESTS (path of st_tests).
+# Optional: NODE (default node), ST_TESTS (path of st_tests), ST_ARROW_RS_DIR (where
+# the arrow-rs peer is installed; default: next to ST_BIN).
 #
 # Steps:
 #   1. install the npm peers (tools/install-node-deps.sh)
@@ -17,6 +18,9 @@
 #      chunk, CRCs match, offset and column indexes describe the pages
 #   4. for every file: `dump.mjs duckdb` and `dump.mjs hyparquet` must equal
 #      the expectation value by value (compare.mjs)
+#   5. arrow-rs (npm parquet-wasm, installed on first use; skipped when npm
+#      cannot install it) decodes every file with the expected row and null
+#      counts (arrow_rs.mjs)
 
 set -u
 
@@ -66,5 +70,17 @@ for f in "$ST_TMP"/files/*.parquet; do
             || die "$peer reads $name differently (files kept in $ST_TMP/files)"
     done
 done
+
+step "arrow-rs reads the $n files"
+AR=${ST_ARROW_RS_DIR:-$(dirname "$ST_BIN")/interop-arrow-rs}
+if [ ! -d "$AR/node_modules/parquet-wasm" ]; then
+    mkdir -p "$AR" && printf '{"name":"st-arrow-rs","private":true}\n' >"$AR/package.json" &&
+        (cd "$AR" && npm install --no-audit --no-fund --loglevel=error parquet-wasm@0.7.1 \
+            apache-arrow@21.1.0 >"$AR/install.log" 2>&1) ||
+        echo "SKIP: cannot install parquet-wasm (see $AR/install.log)"
+fi
+if [ -d "$AR/node_modules/parquet-wasm" ]; then
+    ARROW_RS_DIR=$AR run "$NODE" "$I/arrow_rs.mjs" "$ST_TMP"/files/*.parquet
+fi
 
 echo "== writer interop: OK, $n files ($(( $(date +%s) - T0 ))s)"
