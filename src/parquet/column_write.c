@@ -746,8 +746,8 @@ static int write_page_v2(chunk *c, size_t p, pq_encoding enc)
     if ((rc = compress(c, direct, direct_len, &z, &zlen)) < 0)
         return rc;
     memset(&ph, 0, sizeof(ph));
-    ph.data_v2.is_compressed = true;
-    if (zlen >= direct_len && c->o->codec != PQ_CODEC_UNCOMPRESSED) {
+    ph.data_v2.is_compressed = c->o->codec != PQ_CODEC_UNCOMPRESSED;
+    if (zlen >= direct_len && ph.data_v2.is_compressed) {
         /* Compression did not pay: v2 lets the values be stored as they are. */
         z = direct;
         zlen = direct_len;

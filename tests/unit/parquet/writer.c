@@ -280,7 +280,8 @@ void test_parquet_writer__null_patterns(void)
             st_pass(st_vector_ensure_validity(v));
             v->null_count = 0;
             for (int64_t i = 0; i < v->length; i++) {
-                int null = pattern == 0 || (pattern == 2 && i % 2) || (pattern == 3 && (i / 50) % 2);
+                int null = pattern == 0 || (pattern == 2 && i % 2) ||
+                           (pattern == 3 && (i / 50) % 2);
                 if (null) {
                     v->validity[i >> 3] &= (uint8_t) ~(1u << (i & 7));
                     v->null_count++;

@@ -159,7 +159,9 @@ static void put_value(st_buf *o, const st_vector *v, int64_t i)
     case ST_TYPE_LONG: st_buf_printf(o, "%lld", (long long)st_vector_get_i64(v, i)); return;
     case ST_TYPE_FLOAT: put_float(o, st_vector_get_f32(v, i), 1); return;
     case ST_TYPE_DOUBLE: put_float(o, st_vector_get_f64(v, i), 0); return;
-    case ST_TYPE_DECIMAL: st_decimal_format(buf, st_vector_get_decimal(v, i), v->type->scale); break;
+    case ST_TYPE_DECIMAL:
+        st_decimal_format(buf, st_vector_get_decimal(v, i), v->type->scale);
+        break;
     case ST_TYPE_DATE: st_format_date(buf, st_vector_get_i32(v, i)); break;
     case ST_TYPE_TIME: st_format_time(buf, st_vector_get_i64(v, i)); break;
     case ST_TYPE_TIMESTAMP: st_format_timestamp(buf, st_vector_get_i64(v, i), 6, 0); break;

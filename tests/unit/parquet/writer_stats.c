@@ -250,7 +250,8 @@ void test_parquet_writer_stats__metrics(void)
         st_pass(st_vector_append_decimal(c[7], d));
         st_pass(st_vector_append_bytes(c[8], u, 16));
         st_pass(st_vector_append_bytes(c[9], "xyz", 3));
-        st_pass(row == 0 ? st_vector_append_null(c[10]) : st_vector_append_bytes(c[10], "\x00\xff", 2));
+        st_pass(row == 0 ? st_vector_append_null(c[10])
+                         : st_vector_append_bytes(c[10], "\x00\xff", 2));
         st_pass(st_vector_append_i32(c[11], 19000 + row));
         st_pass(st_vector_append_i64(c[12], 1000000LL * row));
         st_pass(st_vector_append_i32(c[13]->children[0], row));
