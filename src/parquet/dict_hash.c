@@ -66,7 +66,8 @@ static inline int eq_bytes(const uint8_t *a, const uint8_t *b, size_t n)
     return memcmp(a, b, n) == 0;
 }
 
-static uint64_t hash_bytes(const uint8_t *p, size_t n)
+/* Up to 16 bytes: two overlapping loads and one mix; longer: XXH64. */
+static inline uint64_t hash_bytes(const uint8_t *p, size_t n)
 {
     uint64_t a = 0, b = 0;
     if (n > 16)
@@ -80,7 +81,7 @@ static uint64_t hash_bytes(const uint8_t *p, size_t n)
     } else if (n > 0) {
         a = (uint64_t)p[0] | (uint64_t)p[n / 2] << 8 | (uint64_t)p[n - 1] << 16;
     }
-    return st_hash_u64(a ^ st_hash_u64(b + n * FIB));
+    return st_hash_u64(a ^ ((b ^ n) * FIB) ^ (b >> 29));
 }
 
 static size_t slot_size(pw_dict_kind k)
@@ -213,8 +214,10 @@ static int insert_w4(pw_dict *d, const uint8_t *vals, int64_t v0, int64_t v1, ui
                     *stop = i;
                     return 1;
                 }
-                if (st_buf_put(&d->entries, &k, 4) < 0)
+                if (d->entries.len + 4 > d->entries.cap && st_buf_grow(&d->entries, 4) < 0)
                     return ST_ENOMEM;
+                memcpy(d->entries.ptr + d->entries.len, &k, 4);
+                d->entries.len += 4;
                 slots[h].key = k;
                 slots[h].idx1 = found = ++d->count;
                 d->plain_bytes += 4;
@@ -252,8 +255,10 @@ static int insert_w8(pw_dict *d, const uint8_t *vals, int64_t v0, int64_t v1, ui
                     *stop = i;
                     return 1;
                 }
-                if (st_buf_put(&d->entries, &k, 8) < 0)
+                if (d->entries.len + 8 > d->entries.cap && st_buf_grow(&d->entries, 8) < 0)
                     return ST_ENOMEM;
+                memcpy(d->entries.ptr + d->entries.len, &k, 8);
+                d->entries.len += 8;
                 slots[h].key = k;
                 slots[h].idx1 = found = ++d->count;
                 d->plain_bytes += 8;
@@ -270,18 +275,6 @@ static int insert_w8(pw_dict *d, const uint8_t *vals, int64_t v0, int64_t v1, ui
         last_idx = idx[i] = found - 1;
     }
     return 0;
-}
-
-/* FIXED and BYTES: value i of `v` as bytes. */
-static inline const uint8_t *value_at(const pw_dict *d, const pw_dense *v, int64_t i,
-                                      uint32_t *len)
-{
-    if (d->kind == PW_DICT_BYTES) {
-        *len = (uint32_t)(v->off[i + 1] - v->off[i]);
-        return v->data + v->off[i];
-    }
-    *len = (uint32_t)d->width;
-    return v->fixed + (size_t)i * (size_t)d->width;
 }
 
 static int add_entry(pw_dict *d, const uint8_t *p, uint32_t len)
@@ -302,49 +295,89 @@ static int add_entry(pw_dict *d, const uint8_t *p, uint32_t len)
     return 0;
 }
 
-static int insert_var(pw_dict *d, const pw_dense *v, int64_t v0, int64_t v1, uint32_t *idx,
-                      uint64_t limit, int64_t *stop)
+/*
+ * Looks one FIXED or BYTES value up, adding it when new and there is room.
+ * *found gets the entry index + 1; 1 when the dictionary is full. BYTES is a
+ * compile-time constant where this is inlined, so the entry lookups specialise.
+ */
+static inline __attribute__((always_inline)) int lookup_var(pw_dict *d, const uint8_t *p,
+                                                            uint32_t len, uint64_t limit,
+                                                            const int BYTES, uint32_t *found)
 {
+    uint64_t hv = hash_bytes(p, len);
+    uint32_t tag = (uint32_t)hv, mask = d->mask, h;
+    slotx *slots = d->slots;
+    int rc;
+    for (h = slot_of(hv >> 32, mask);; h = (h + 1) & mask) {
+        uint32_t e = slots[h].idx1;
+        if (e == 0)
+            break;
+        if (slots[h].tag != tag)
+            continue;
+        if (BYTES) {
+            const int32_t *eo = (const int32_t *)(const void *)d->offsets.ptr;
+            if ((uint32_t)(eo[e] - eo[e - 1]) == len &&
+                eq_bytes(d->entries.ptr + eo[e - 1], p, len)) {
+                *found = e;
+                return 0;
+            }
+        } else if (eq_bytes(d->entries.ptr + (size_t)(e - 1) * len, p, len)) {
+            *found = e;
+            return 0;
+        }
+    }
+    if (d->plain_bytes + (BYTES ? 4 : 0) + len > limit)
+        return 1;
+    if ((rc = add_entry(d, p, len)) < 0)
+        return rc;
+    slots[h].tag = tag;
+    slots[h].idx1 = *found = d->count;
+    return after_add(d);
+}
+
+static int insert_bytes(pw_dict *d, const pw_dense *v, int64_t v0, int64_t v1, uint32_t *idx,
+                        uint64_t limit, int64_t *stop)
+{
+    const int32_t *off = v->off;
     const uint8_t *last = NULL;
     uint32_t last_len = 0, last_idx = 0;
-    uint64_t extra = d->kind == PW_DICT_BYTES ? 4 : 0;
     for (int64_t i = v0; i < v1; i++) {
-        uint32_t len, h, tag, found = 0;
-        const uint8_t *p = value_at(d, v, i, &len);
-        uint64_t hv;
-        slotx *slots = d->slots;
+        const uint8_t *p = v->data + off[i];
+        uint32_t len = (uint32_t)(off[i + 1] - off[i]), found = 0;
         int rc;
         if (last && len == last_len && eq_bytes(p, last, len)) {
             idx[i] = last_idx;
             continue;
         }
-        hv = hash_bytes(p, len);
-        tag = (uint32_t)hv;
-        for (h = slot_of(hv >> 32, d->mask);; h = (h + 1) & d->mask) {
-            uint32_t el;
-            if (slots[h].idx1 == 0) {
-                if (d->plain_bytes + extra + len > limit) {
-                    *stop = i;
-                    return 1;
-                }
-                if ((rc = add_entry(d, p, len)) < 0)
-                    return rc;
-                slots[h].tag = tag;
-                slots[h].idx1 = found = d->count;
-                if (after_add(d) < 0)
-                    return ST_ENOMEM;
-                break;
-            }
-            if (slots[h].tag == tag) {
-                const uint8_t *e = pw_dict_entry(d, slots[h].idx1 - 1, &el);
-                if (el == len && eq_bytes(e, p, len)) {
-                    found = slots[h].idx1;
-                    break;
-                }
-            }
+        if ((rc = lookup_var(d, p, len, limit, 1, &found)) != 0) {
+            *stop = i;
+            return rc;
         }
         last = p;
         last_len = len;
+        last_idx = idx[i] = found - 1;
+    }
+    return 0;
+}
+
+static int insert_fixed(pw_dict *d, const pw_dense *v, int64_t v0, int64_t v1, uint32_t *idx,
+                        uint64_t limit, int64_t *stop)
+{
+    uint32_t w = (uint32_t)d->width, last_idx = 0;
+    const uint8_t *last = NULL;
+    for (int64_t i = v0; i < v1; i++) {
+        const uint8_t *p = v->fixed + (size_t)i * w;
+        uint32_t found = 0;
+        int rc;
+        if (last && eq_bytes(p, last, w)) {
+            idx[i] = last_idx;
+            continue;
+        }
+        if ((rc = lookup_var(d, p, w, limit, 0, &found)) != 0) {
+            *stop = i;
+            return rc;
+        }
+        last = p;
         last_idx = idx[i] = found - 1;
     }
     return 0;
@@ -357,7 +390,8 @@ int pw_dict_insert(pw_dict *d, const pw_dense *v, int64_t v0, int64_t v1, uint32
     switch (d->kind) {
     case PW_DICT_W4: return insert_w4(d, v->fixed, v0, v1, idx, limit, stop);
     case PW_DICT_W8: return insert_w8(d, v->fixed, v0, v1, idx, limit, stop);
-    default: return insert_var(d, v, v0, v1, idx, limit, stop);
+    case PW_DICT_FIXED: return insert_fixed(d, v, v0, v1, idx, limit, stop);
+    default: return insert_bytes(d, v, v0, v1, idx, limit, stop);
     }
 }
 
