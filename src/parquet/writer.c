@@ -160,12 +160,18 @@ static void slot_dispose(pw_slot *s, int n_leaves)
     st_free(s->cols);
 }
 
-/* Slots for one row group per thread sharing the work, up to MAX_WINDOW. */
+/*
+ * Slots: one per thread sharing the work, up to MAX_WINDOW, when every column is
+ * flat (so a window's row groups are read in place from the batch and only
+ * their encoded pages take memory); else the one row group being filled.
+ */
 static int make_slots(st_parquet_writer *w)
 {
     size_t n = (size_t)(w->sch.n_leaves ? w->sch.n_leaves : 1);
-    int width = st_pool_width(w->pool);
-    w->n_slots = width < MAX_WINDOW ? width : MAX_WINDOW;
+    int width = st_pool_width(w->pool), flat = 1;
+    for (int l = 0; l < w->sch.n_leaves; l++)
+        flat &= w->sch.leaves[l].flat;
+    w->n_slots = !flat ? 1 : width < MAX_WINDOW ? width : MAX_WINDOW;
     if (!(w->slots = st_calloc((size_t)w->n_slots, sizeof(pw_slot))))
         return ST_ENOMEM;
     for (int k = 0; k < w->n_slots; k++) {
@@ -669,14 +675,15 @@ static int buffer_rows(st_parquet_writer *w, pw_slot *slot, const st_batch *b, i
 }
 
 /*
- * With nothing buffered: the whole row groups that the batch holds from `pos`
- * on go to the slots, up to one per slot, and are encoded in one pool run, so
- * that threads are not left waiting on the slowest column of one row group.
- * *done gets the rows consumed (0 when fewer than two whole row groups remain).
+ * With nothing buffered (and only flat columns, see make_slots): the whole row
+ * groups that the batch holds from `pos` on go to the slots, up to one per
+ * slot, and are encoded in one pool run, so that threads are not left waiting
+ * on the slowest column of one row group. *done gets the rows consumed (0 when
+ * fewer than two whole row groups remain).
  */
 static int write_window(st_parquet_writer *w, const st_batch *b, int64_t pos, int64_t *done)
 {
-    int k = 0, rc;
+    int k = 0;
     int64_t p = pos;
     *done = 0;
     while (k < w->n_slots && b->length - p >= w->o.rg_rows &&
@@ -690,10 +697,6 @@ static int write_window(st_parquet_writer *w, const st_batch *b, int64_t pos, in
     if (k < 2) {
         w->slots[0].direct = NULL;
         return 0;
-    }
-    for (int s = 0; s < k; s++) {
-        if ((rc = buffer_rows(w, &w->slots[s], b, w->slots[s].a, w->slots[s].rows, 1)) < 0)
-            return rc;
     }
     *done = p - pos;
     return encode_slots(w, k);
