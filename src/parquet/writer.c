@@ -13,8 +13,14 @@
  * row_group_bytes bytes are reached; then each leaf's chunk is encoded as one
  * task on the pool and the chunks are written in order by the calling thread.
  * When one batch holds a whole row group, flat columns are encoded straight
- * from its vectors. Any failure leaves the writer unusable; close() then
- * removes the file and returns that failure.
+ * from its vectors; when it holds several and every column is flat, up to one
+ * row group per thread is encoded in the same pool run (a window of slots).
+ * Any failure leaves the writer unusable; close() then removes the file and
+ * returns that failure.
+ *
+ * Memory: the row group being filled (none for flat columns of a batch that
+ * holds whole row groups), each leaf's encoded chunk and scratch buffers (per
+ * slot), and the footer and page index of the row groups written so far.
  */
 #include <string.h>
 
@@ -68,7 +74,7 @@ struct st_parquet_writer {
     pw_slot *slots;             /* slot 0 collects rows until a row group is full */
     int n_slots;
     int64_t buf_rows, buf_bytes;
-    st_buf scratch[6];
+    st_buf scratch[6];          /* shredding's level-entry arrays */
 
     st_arena meta;              /* footer and page index structures */
     pq_row_group *rgs;

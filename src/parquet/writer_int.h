@@ -11,7 +11,8 @@
  * which turns its pw_chunk_src into the chunk's bytes in pw_chunk_out; the
  * calling thread writes the chunks in leaf order and records their metadata.
  * A row group that a single batch fills completely is encoded straight from the
- * batch's vectors for flat columns (no copy).
+ * batch's vectors for flat columns (no copy), several such row groups of a flat
+ * schema in one pool run (writer.c).
  *
  * Values stay in the vector representation (decimals as 16-byte integers) until
  * the column task converts them to the physical one, so buffering is a memcpy.
