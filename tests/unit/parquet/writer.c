@@ -364,3 +364,28 @@ void test_parquet_writer__deterministic_across_threads(void)
     deterministic(MIXED);
     deterministic(ALL_TYPES);
 }
+
+/* DELTA_BINARY_PACKED across the whole integer ranges, deltas that wrap included. */
+void test_parquet_writer__delta_extremes(void)
+{
+    st_type *s = pwt_schema(PWT_EXTREMES_SCHEMA);
+    st_batch *b = pwt_extremes_batch(s);
+    st_parquet_reader *r;
+    st_parquet_chunk_info ci;
+    const char *path = st_test_path("x.parquet");
+    st_parquet_write_options o = ST_PARQUET_WRITE_OPTIONS_INIT;
+    o.dictionary_bytes = -1;
+    for (int v = 1; v <= 2; v++) {
+        o.data_page_version = v;
+        pwt_write(path, s, &b, 1, &o, NULL);
+        pwt_check(path, s, &b, 1);
+        st_pass(st_parquet_reader_open(&r, path, NULL));
+        for (int c = 0; c < 3; c++) {
+            st_pass(st_parquet_reader_chunk_info(r, 0, c, &ci));
+            st_assert_contains(ci.encodings, "DELTA_BINARY_PACKED");
+        }
+        st_parquet_reader_free(r);
+    }
+    st_batch_free(b);
+    st_type_free(s);
+}

@@ -221,6 +221,26 @@ int pwt_check(const char *path, st_type *schema, st_batch **b, int n)
     return rgs;
 }
 
+st_batch *pwt_extremes_batch(st_type *s)
+{
+    st_batch *b = NULL;
+    st_pass(st_batch_new(&b, s, 5000));
+    for (int64_t k = 0; k < 5000; k++) {
+        uint64_t step = (uint64_t)1 << 52;
+        int64_t l = (int64_t)((uint64_t)INT64_MIN + (uint64_t)(k % 4096) * step);
+        int32_t i = (int32_t)((uint32_t)INT32_MIN + (uint32_t)(k % 4096) * (1u << 20));
+        if (k % 1000 == 999)
+            l = k % 2 ? INT64_MAX : INT64_MIN;
+        st_pass(k % 777 == 5 ? st_vector_append_null(b->columns[0])
+                             : st_vector_append_i64(b->columns[0], l));
+        st_pass(st_vector_append_i32(b->columns[1], k % 1000 == 998 ? INT32_MAX : i));
+        /* timestamps from 2100 on, one second and a bit apart */
+        st_pass(st_vector_append_i64(b->columns[2], 4102444800000000LL + k * 1000003LL));
+    }
+    st_pass(st_batch_seal(b));
+    return b;
+}
+
 void pwt_free_batches(st_batch **b, int n)
 {
     for (int i = 0; i < n; i++)

@@ -35,6 +35,10 @@ void pwt_write(const char *path, st_type *schema, st_batch **b, int n,
                const st_parquet_write_options *opts, st_parquet_file_metrics **m);
 /* Reads path whole and checks it against the batches concatenated; returns row groups. */
 int pwt_check(const char *path, st_type *schema, st_batch **b, int n);
+/* Sorted sweeps over the whole int32/int64 ranges with wrapping jumps: what
+ * DELTA_BINARY_PACKED finds hardest. */
+#define PWT_EXTREMES_SCHEMA "l long, i int, t timestamp not null"
+st_batch *pwt_extremes_batch(st_type *schema);
 /* Frees n batches. */
 void pwt_free_batches(st_batch **b, int n);
 

@@ -296,7 +296,18 @@ void test_parquet_writer_interop__samples(void)
         return;
     for (int v = 1; v <= 2; v++) {
         st_parquet_write_options o = ST_PARQUET_WRITE_OPTIONS_INIT;
+        st_type *xs = pwt_schema(PWT_EXTREMES_SCHEMA);
+        st_batch *xb = pwt_extremes_batch(xs);
+        char path[1024];
         o.data_page_version = v;
+        o.dictionary_bytes = -1;
+        snprintf(path, sizeof(path), "%s/extremes_v%d.parquet", dir, v);
+        pwt_write(path, xs, &xb, 1, &o, NULL);
+        snprintf(path, sizeof(path), "%s/extremes_v%d.expect.jsonl", dir, v);
+        write_expect(path, &xb, 1);
+        st_batch_free(xb);
+        st_type_free(xs);
+        o.dictionary_bytes = 0;
         o.page_rows = 1000;
         snprintf(name, sizeof(name), "sequences_zstd_v%d", v);
         sequences(dir, name, &o);
