@@ -301,6 +301,11 @@ static int add_field(builder *b, pw_node **out, const st_field *f, const char *p
     cc.ipath = n->path;
     switch (t->id) {
     case ST_TYPE_STRUCT:
+        /* Parquet has no empty groups (readers reject them, as parquet-mr's writer does). */
+        if (t->n_fields == 0)
+            return st_error_set(ST_EUNSUPPORTED, ST_ERROR_PARQUET,
+                                "struct '%s' has no fields: Parquet cannot store an empty group",
+                                n->path);
         n->kind = PW_NODE_STRUCT;
         el->num_children = t->n_fields;
         n->n_children = t->n_fields;

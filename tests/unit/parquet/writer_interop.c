@@ -309,6 +309,11 @@ void test_parquet_writer_interop__samples(void)
         st_type_free(xs);
         o.dictionary_bytes = 0;
         o.page_rows = 1000;
+        snprintf(name, sizeof(name), "deep_v%d", v);
+        sample(dir, name,
+               "l list<list<list<int>>>, m list<map<string, list<int>>>, "
+               "ms map<struct<a: int, b: string>, long>, s struct<x: struct<y: struct<z: int>>>",
+               &plain, &o, seed++);
         snprintf(name, sizeof(name), "sequences_zstd_v%d", v);
         sequences(dir, name, &o);
         o.codec = ST_CODEC_SNAPPY;

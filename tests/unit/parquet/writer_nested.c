@@ -83,3 +83,27 @@ void test_parquet_writer_nested__empty_lists(void)
     /* max_list 0: every list present and empty, or null */
     nested("l list<int>, m map<string, int>, s struct<a: list<string>>", 30, 0);
 }
+
+void test_parquet_writer_nested__deep(void)
+{
+    nested("l list<list<list<int>>>, m list<map<string, list<int>>>", 25, 3);
+}
+
+void test_parquet_writer_nested__map_struct_key(void)
+{
+    nested("m map<struct<a: int, b: string>, int>", 20, 3);
+}
+
+void test_parquet_writer_nested__empty_struct_rejected(void)
+{
+    st_field inner_f = {2, "x", 0, NULL, NULL};
+    st_type *empty = NULL, *s = NULL;
+    st_parquet_writer *w;
+    st_pass(st_type_struct_new(&empty, NULL, 0));
+    inner_f.type = empty;
+    st_pass(st_type_struct_new(&s, &inner_f, 1));
+    st_fail_with(ST_EUNSUPPORTED, st_parquet_writer_open(&w, st_test_path("e.parquet"), s, NULL));
+    st_assert_contains(st_error_last()->message, "'x'");
+    st_type_free(s);
+    st_type_free(empty);
+}
