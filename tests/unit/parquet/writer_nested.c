@@ -9,6 +9,7 @@
 #include "writer_helpers.h"
 
 #include <supertable/errors.h>
+#include "util/buf.h"
 
 static void nested(const char *schema_text, int null_pct, int max_list)
 {
@@ -106,4 +107,65 @@ void test_parquet_writer_nested__empty_struct_rejected(void)
     st_assert_contains(st_error_last()->message, "'x'");
     st_type_free(s);
     st_type_free(empty);
+}
+
+/* A random type in the schema syntax, at most `depth` levels of nesting. */
+static void random_type(st_buf *o, pwt_rng *r, int depth)
+{
+    static const char *prim[] = {"int", "long", "string", "double", "boolean", "decimal(20,2)",
+                                 "binary", "date", "float", "fixed[3]"};
+    int k = (int)(pwt_next(r) % (depth > 0 ? 14 : 10));
+    if (k < 10) {
+        st_buf_puts(o, prim[k]);
+    } else if (k == 10 || k == 11) {
+        st_buf_puts(o, "list<");
+        random_type(o, r, depth - 1);
+        st_buf_puts(o, pwt_next(r) % 3 == 0 ? " not null>" : ">");
+    } else if (k == 12) {
+        st_buf_puts(o, pwt_next(r) % 2 ? "map<string, " : "map<int, ");
+        random_type(o, r, depth - 1);
+        st_buf_puts(o, ">");
+    } else {
+        int n = 1 + (int)(pwt_next(r) % 3);
+        st_buf_puts(o, "struct<");
+        for (int i = 0; i < n; i++) {
+            st_buf_printf(o, "%sf%d: ", i ? ", " : "", i);
+            random_type(o, r, depth - 1);
+            st_buf_puts(o, pwt_next(r) % 4 == 0 ? " not null" : "");
+        }
+        st_buf_puts(o, ">");
+    }
+}
+
+/* Random schemas, data and options: the writer and the reader must agree. */
+void test_parquet_writer_nested__random_schemas(void)
+{
+    pwt_rng r = {2024};
+    const char *path = st_test_path("r.parquet");
+    for (int iter = 0; iter < 150; iter++) {
+        st_buf text = ST_BUF_INIT;
+        st_parquet_write_options o = ST_PARQUET_WRITE_OPTIONS_INIT;
+        pwt_cfg cfg = {(int)(pwt_next(&r) % 60), (int)(pwt_next(&r) % 3) * 5, 3, 1, 0};
+        int ncols = 1 + (int)(pwt_next(&r) % 4);
+        st_type *s;
+        st_batch *b[2];
+        for (int c = 0; c < ncols; c++) {
+            st_buf_printf(&text, "%sc%d ", c ? ", " : "", c);
+            random_type(&text, &r, 3);
+            st_buf_puts(&text, pwt_next(&r) % 4 == 0 ? " not null" : "");
+        }
+        s = pwt_schema(st_buf_cstr(&text));
+        b[0] = pwt_random_batch(s, (int64_t)(pwt_next(&r) % 120), &r, &cfg);
+        b[1] = pwt_random_batch(s, (int64_t)(pwt_next(&r) % 60), &r, &cfg);
+        o.data_page_version = 1 + (int)(pwt_next(&r) % 2);
+        o.page_rows = 1 + (int64_t)(pwt_next(&r) % 20);
+        o.row_group_rows = 1 + (int64_t)(pwt_next(&r) % 80);
+        o.dictionary_bytes = (int64_t)(pwt_next(&r) % 3) * 50 - 50;
+        o.codec = pwt_next(&r) % 2 ? ST_CODEC_ZSTD : ST_CODEC_SNAPPY;
+        pwt_write(path, s, b, 2, &o, NULL);
+        pwt_check(path, s, b, 2);
+        pwt_free_batches(b, 2);
+        st_type_free(s);
+        st_buf_dispose(&text);
+    }
 }
