@@ -44,6 +44,11 @@ ST_EXTERN(int) st_input_read_at(st_input *in, uint64_t offset, void *dst, size_t
  * Fails (returns NULL, sets ST_ECORRUPT) for a range past the end of the file.
  */
 ST_EXTERN(const uint8_t *) st_input_view(st_input *in, uint64_t offset, size_t len);
+/**
+ * Hints that [offset, offset + len) will be read soon. For a mapped file this maps
+ * the whole range in one call instead of one page fault per 64 KiB. Never fails.
+ */
+ST_EXTERN(void) st_input_prefetch(st_input *in, uint64_t offset, size_t len);
 /** Closes the input. NULL-safe. */
 ST_EXTERN(void) st_input_free(st_input *in);
 

@@ -106,7 +106,9 @@ ST_EXTERN(int) st_parquet_reader_read_row_group(st_batch **out, st_parquet_reade
 
 /**
  * A batch reader over the row groups that pass the filters, one batch per row
- * group, decoding ahead in parallel. The reader must outlive it.
+ * group. It decodes ahead: up to two row groups per thread are in flight while
+ * the caller consumes, so memory is bounded by a few row groups, not the file.
+ * The reader must outlive it; its projection and filters are fixed at creation.
  * @param[out] out free with st_batch_reader_free().
  */
 ST_EXTERN(int) st_parquet_reader_batches(st_batch_reader **out, st_parquet_reader *r);

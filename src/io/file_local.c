@@ -139,6 +139,24 @@ int st_input_read_at(st_input *in, uint64_t offset, void *dst, size_t len)
     return 0;
 }
 
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22 /* Linux 5.14; older kernels answer EINVAL */
+#endif
+
+void st_input_prefetch(st_input *in, uint64_t offset, size_t len)
+{
+    uintptr_t start, end;
+    long page = sysconf(_SC_PAGESIZE);
+    if (!in->mapped || offset >= in->size)
+        return;
+    if (len > in->size - offset)
+        len = (size_t)(in->size - offset);
+    start = ((uintptr_t)(in->map + offset)) & ~(uintptr_t)(page - 1);
+    end = (uintptr_t)(in->map + offset + len);
+    if (madvise((void *)start, end - start, MADV_POPULATE_READ) != 0)
+        madvise((void *)start, end - start, MADV_WILLNEED);
+}
+
 void st_input_free(st_input *in)
 {
     if (!in)

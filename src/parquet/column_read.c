@@ -522,6 +522,40 @@ static void spread_in_place(st_vector *v, int64_t base, int64_t n, int64_t nn, i
 
 /* ------------------------------------------------------------ levels */
 
+/* Set bits in [off, off + n) of an LSB-first bitmap, a 64-bit word at a time. */
+static int64_t count_bits(const uint8_t *bits, int64_t off, int64_t n)
+{
+    int64_t c = 0, i = off, end = off + n;
+    while (i < end && (i & 7)) {
+        c += (bits[i >> 3] >> (i & 7)) & 1;
+        i++;
+    }
+    for (; i + 64 <= end; i += 64) {
+        uint64_t w;
+        memcpy(&w, bits + (i >> 3), 8);
+        c += __builtin_popcountll(w);
+    }
+    for (; i < end; i++)
+        c += (bits[i >> 3] >> (i & 7)) & 1;
+    return c;
+}
+
+/* Validity bits [off, off + n) from definition levels: set where def == max. */
+static void levels_to_bits(uint8_t *bits, int64_t off, const int16_t *def, int64_t n, int max)
+{
+    int64_t i = 0;
+    for (; i < n && ((off + i) & 7); i++)
+        pq_bitmap_fill(bits, (size_t)(off + i), 1, def[i] == max);
+    for (; i + 8 <= n; i += 8) {
+        unsigned b = 0;
+        for (int k = 0; k < 8; k++)
+            b |= (unsigned)(def[i + k] == max) << k;
+        bits[(off + i) >> 3] = (uint8_t)b;
+    }
+    for (; i < n; i++)
+        pq_bitmap_fill(bits, (size_t)(off + i), 1, def[i] == max);
+}
+
 typedef struct {
     const uint8_t *values;  /* the value section */
     size_t values_len;
@@ -666,9 +700,7 @@ static int decode_data_page(chunk_ctx *c, const pq_page_header *ph, const uint8_
             return rc;
         p += used;
         len -= used;
-        nn = 0;
-        for (int64_t i = 0; i < n; i++)
-            nn += (c->out->validity[(pos + i) >> 3] >> ((pos + i) & 7)) & 1;
+        nn = count_bits(c->out->validity, pos, n);
     } else {
         if ((rc = read_levels(c, &p, &len, v2, v2 ? (size_t)ph->data_v2.def_levels_len : 0,
                               v2 ? PQ_ENC_RLE : ph->data.def_encoding, lf->max_def, def,
@@ -678,8 +710,7 @@ static int decode_data_page(chunk_ctx *c, const pq_page_header *ph, const uint8_
         for (int64_t i = 0; i < n; i++)
             nn += def[i] == lf->max_def;
         if (c->final)
-            for (int64_t i = 0; i < n; i++)
-                pq_bitmap_fill(c->out->validity, (size_t)(pos + i), 1, def[i] == lf->max_def);
+            levels_to_bits(c->out->validity, pos, def, n, lf->max_def);
     }
     if (rs)
         memcpy(rs->at, rs->saved, rs->len);
@@ -905,6 +936,7 @@ static int read_chunk(chunk_ctx *c)
 
     if ((rc = chunk_range(c, &start, &len)) < 0)
         return rc;
+    st_input_prefetch(c->r->in, start, (size_t)len);
     chunk = st_input_view(c->r->in, start, (size_t)len);
     if (!chunk) {
         if (!(copy = st_malloc((size_t)len ? (size_t)len : 1)))
@@ -969,6 +1001,11 @@ done:
         st_free(c.def);
         st_free(c.rep);
     } else {
+        if (c.final && c.out->validity && c.out->null_count == 0) {
+            /* No nulls after all: without a bitmap, consumers take their no-null paths. */
+            st_free(c.out->validity);
+            c.out->validity = NULL;
+        }
         out->values = c.out;
         out->final = c.final;
         out->n_levels = c.levels_done;

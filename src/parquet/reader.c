@@ -342,21 +342,62 @@ int st_parquet_reader_select_ids(st_parquet_reader *r, const int32_t *ids, int n
 
 /* ------------------------------------------------------------ row groups */
 
-typedef struct {
+/* One row group being decoded: one task per selected leaf column. */
+typedef struct rg_job {
     st_parquet_reader *r;
-    int rg0;              /* first row group of the window */
-    int n_rg;
-    int *leaves;          /* selected leaf indexes */
+    int rg;
+    const int *leaves;    /* selected leaf indexes (owned by the caller) */
     int n_leaves;
-    pq_leaf_data *data;   /* n_rg * schema.n_leaves */
-} decode_job;
+    pq_leaf_data *data;   /* one per leaf of the schema */
+    st_task_group *group;
+} rg_job;
 
-static int decode_task(void *payload, size_t i)
+static int leaf_task(void *payload, size_t i)
 {
-    decode_job *j = payload;
-    int g = (int)(i / (size_t)j->n_leaves), l = j->leaves[i % (size_t)j->n_leaves];
-    return pq_read_leaf(&j->data[(size_t)g * (size_t)j->r->schema.n_leaves + (size_t)l], j->r,
-                        j->rg0 + g, l);
+    rg_job *j = payload;
+    int l = j->leaves[i];
+    return pq_read_leaf(&j->data[l], j->r, j->rg, l);
+}
+
+static void rg_job_free(rg_job *j)
+{
+    if (!j)
+        return;
+    st_task_group_free(j->group); /* waits for tasks still running */
+    if (j->data)
+        for (int l = 0; l < j->r->schema.n_leaves; l++)
+            pq_leaf_data_dispose(&j->data[l]);
+    st_free(j->data);
+    st_free(j);
+}
+
+/* Queues the decoding of row group `rg`; the tasks start at once on idle workers. */
+static int rg_job_start(rg_job **out, st_parquet_reader *r, int rg, const int *leaves,
+                        int n_leaves)
+{
+    rg_job *j = st_calloc(1, sizeof(*j));
+    int rc = 0;
+    *out = NULL;
+    if (!j)
+        return ST_ENOMEM;
+    j->r = r;
+    j->rg = rg;
+    j->leaves = leaves;
+    j->n_leaves = n_leaves;
+    j->data = st_calloc((size_t)(r->schema.n_leaves ? r->schema.n_leaves : 1),
+                        sizeof(pq_leaf_data));
+    if (!j->data || (rc = st_task_group_new(&j->group, pq_reader_pool(r))) < 0) {
+        rg_job_free(j);
+        return rc < 0 ? rc : ST_ENOMEM;
+    }
+    for (int i = 0; i < n_leaves && rc == 0; i++)
+        rc = st_task_group_add(j->group, leaf_task, j, (size_t)i);
+    if (rc < 0) {
+        rg_job_free(j);
+        return rc;
+    }
+    *out = j;
+    return 0;
 }
 
 static int build_batch(st_batch **out, st_parquet_reader *r, int rg, pq_leaf_data *data)
@@ -388,6 +429,18 @@ static int build_batch(st_batch **out, st_parquet_reader *r, int rg, pq_leaf_dat
     return rc;
 }
 
+/* Waits for the job's columns and assembles its batch; frees the job. */
+static int rg_job_finish(st_batch **out, rg_job *j)
+{
+    int rc = st_task_group_wait(j->group);
+    *out = NULL;
+    if (rc == 0)
+        rc = build_batch(out, j->r, j->rg, j->data);
+    rg_job_free(j);
+    return rc;
+}
+
+/* The selected leaves, in file order; returns how many (or ST_ENOMEM). */
 static int selected_leaves(st_parquet_reader *r, int **out)
 {
     int n = 0;
@@ -400,46 +453,20 @@ static int selected_leaves(st_parquet_reader *r, int **out)
     return n;
 }
 
-/* Decodes row groups [rg0, rg0+n_rg) into out[0..n_rg). */
-static int decode_window(st_parquet_reader *r, int rg0, int n_rg, st_batch **out)
-{
-    decode_job j = {r, rg0, n_rg, NULL, 0, NULL};
-    size_t n_data = (size_t)n_rg * (size_t)(r->schema.n_leaves ? r->schema.n_leaves : 1);
-    int rc;
-
-    if ((rc = selected_leaves(r, &j.leaves)) < 0)
-        return rc;
-    j.n_leaves = rc;
-    rc = 0;
-    j.data = st_calloc(n_data, sizeof(pq_leaf_data));
-    if (!j.data) {
-        st_free(j.leaves);
-        return ST_ENOMEM;
-    }
-    if (j.n_leaves > 0)
-        rc = st_pool_run(pq_reader_pool(r), (size_t)n_rg * (size_t)j.n_leaves, decode_task, &j);
-    for (int g = 0; g < n_rg && rc == 0; g++) {
-        rc = build_batch(&out[g], r, rg0 + g, j.data + (size_t)g * (size_t)r->schema.n_leaves);
-        if (rc < 0)
-            for (int k = 0; k < g; k++) {
-                st_batch_free(out[k]);
-                out[k] = NULL;
-            }
-    }
-    for (size_t i = 0; i < n_data; i++)
-        pq_leaf_data_dispose(&j.data[i]);
-    st_free(j.data);
-    st_free(j.leaves);
-    return rc;
-}
-
 int st_parquet_reader_read_row_group(st_batch **out, st_parquet_reader *r, int rg)
 {
+    rg_job *j;
+    int *leaves, n, rc;
     *out = NULL;
     if (rg < 0 || (uint32_t)rg >= r->md.n_row_groups)
         return st_error_set(ST_EINVALID, ST_ERROR_PARQUET, "row group %d out of range (0..%u)",
                             rg, r->md.n_row_groups);
-    return decode_window(r, rg, 1, out);
+    if ((n = selected_leaves(r, &leaves)) < 0)
+        return n;
+    if ((rc = rg_job_start(&j, r, rg, leaves, n)) == 0)
+        rc = rg_job_finish(out, j);
+    st_free(leaves);
+    return rc;
 }
 
 void pq_leaf_data_dispose(pq_leaf_data *d)
@@ -452,42 +479,62 @@ void pq_leaf_data_dispose(pq_leaf_data *d)
 
 /* ------------------------------------------------------------ batch reader */
 
+/*
+ * Keeps up to `depth` row groups decoding ahead of the consumer (a ring of jobs),
+ * so workers decode row group k+1.. while the consumer handles batch k; a
+ * consumer waiting in next() helps with the queued work.
+ */
 typedef struct {
     st_batch_reader base;
     st_parquet_reader *r;
-    int next_rg;                /* next row group to decode */
-    st_batch **ready;           /* decoded, not yet returned */
-    int n_ready, pos, window;
+    int *leaves, n_leaves;
+    int next_rg;                /* next row group to consider */
+    rg_job **ring;
+    int depth, head, count;     /* jobs in flight: ring[head .. head+count) */
+    int failed;
 } rg_reader;
+
+static int top_up(rg_reader *it)
+{
+    while (it->count < it->depth && it->next_rg < (int)it->r->md.n_row_groups) {
+        int g = it->next_rg++, rc;
+        rg_job *j;
+        if (!pq_row_group_matches(it->r, g))
+            continue;
+        if ((rc = rg_job_start(&j, it->r, g, it->leaves, it->n_leaves)) < 0)
+            return rc;
+        it->ring[(it->head + it->count++) % it->depth] = j;
+    }
+    return 0;
+}
 
 static int rg_next(st_batch_reader *br, st_batch **out)
 {
     rg_reader *it = (rg_reader *)br;
+    rg_job *j;
+    int rc;
     *out = NULL;
-    while (it->pos >= it->n_ready) {
-        int want[64], n = 0, rc;
-        it->pos = it->n_ready = 0;
-        /* Gather a window of matching row groups; decode runs of consecutive ones. */
-        while (n < it->window && it->next_rg < (int)it->r->md.n_row_groups) {
-            int g = it->next_rg++;
-            if (pq_row_group_matches(it->r, g))
-                want[n++] = g;
-        }
-        if (n == 0)
-            return ST_ITEROVER;
-        for (int i = 0; i < n;) {
-            int k = 1;
-            while (i + k < n && want[i + k] == want[i] + k)
-                k++;
-            if ((rc = decode_window(it->r, want[i], k, it->ready + it->n_ready)) < 0)
-                return rc;
-            it->n_ready += k;
-            i += k;
-        }
+    if (it->failed)
+        return st_error_set(ST_ERROR, ST_ERROR_PARQUET, "the batch reader failed earlier");
+    if ((rc = top_up(it)) < 0)
+        goto fail;
+    if (it->count == 0)
+        return ST_ITEROVER;
+    j = it->ring[it->head];
+    it->ring[it->head] = NULL;
+    it->head = (it->head + 1) % it->depth;
+    it->count--;
+    /* Queue the next row group before waiting, so no worker idles meanwhile. */
+    if ((rc = top_up(it)) < 0) {
+        rg_job_free(j);
+        goto fail;
     }
-    *out = it->ready[it->pos];
-    it->ready[it->pos++] = NULL;
+    if ((rc = rg_job_finish(out, j)) < 0)
+        goto fail;
     return 0;
+fail:
+    it->failed = 1;
+    return rc;
 }
 
 static st_type *rg_schema(st_batch_reader *br)
@@ -498,9 +545,10 @@ static st_type *rg_schema(st_batch_reader *br)
 static void rg_free(st_batch_reader *br)
 {
     rg_reader *it = (rg_reader *)br;
-    for (int i = it->pos; i < it->n_ready; i++)
-        st_batch_free(it->ready[i]);
-    st_free(it->ready);
+    for (int i = 0; i < it->count; i++)
+        rg_job_free(it->ring[(it->head + i) % it->depth]);
+    st_free(it->ring);
+    st_free(it->leaves);
     st_free(it);
 }
 
@@ -509,19 +557,23 @@ static const st_batch_reader_vtable rg_vtable = {rg_next, rg_schema, rg_free};
 int st_parquet_reader_batches(st_batch_reader **out, st_parquet_reader *r)
 {
     rg_reader *it = st_calloc(1, sizeof(*it));
+    int n;
     *out = NULL;
     if (!it)
         return ST_ENOMEM;
     it->base.vt = &rg_vtable;
     it->r = r;
-    it->window = st_pool_width(pq_reader_pool(r));
-    if (it->window > 64)
-        it->window = 64;
-    it->ready = st_calloc((size_t)it->window, sizeof(st_batch *));
-    if (!it->ready) {
+    /* Two row groups per thread in flight: enough to cover uneven columns. */
+    it->depth = 2 * st_pool_width(pq_reader_pool(r));
+    if (it->depth > 32)
+        it->depth = 32;
+    if ((n = selected_leaves(r, &it->leaves)) < 0 ||
+        !(it->ring = st_calloc((size_t)it->depth, sizeof(rg_job *)))) {
+        st_free(it->leaves);
         st_free(it);
         return ST_ENOMEM;
     }
+    it->n_leaves = n;
     *out = &it->base;
     return 0;
 }

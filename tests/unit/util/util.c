@@ -198,3 +198,81 @@ void test_util_alloc__large_blocks_grow_and_move(void)
     st_assert(p != NULL && p[12345] == 0 && p[(1 << 20) - 1] == 0);
     st_free(p);
 }
+
+static int add_twice_index(void *payload, size_t i)
+{
+    atomic_fetch_add((atomic_long *)payload, 2 * (long)i);
+    return 0;
+}
+
+static int fail_on_3(void *payload, size_t i)
+{
+    (void)payload;
+    return i == 3 ? st_error_set(ST_EIO, ST_ERROR_IO, "task %zu failed", i) : 0;
+}
+
+typedef struct {
+    st_pool *pool;
+    atomic_long sum;
+} nested_ctx;
+
+/* A task that waits on a group of its own: must not deadlock (waiters help). */
+static int spawn_inner(void *payload, size_t i)
+{
+    nested_ctx *n = payload;
+    st_task_group *g;
+    int rc;
+    (void)i;
+    if ((rc = st_task_group_new(&g, n->pool)) < 0)
+        return rc;
+    for (size_t k = 0; k < 8; k++)
+        st_task_group_add(g, add_twice_index, &n->sum, k);
+    rc = st_task_group_wait(g);
+    st_task_group_free(g);
+    return rc;
+}
+
+void test_util_pool__task_groups(void)
+{
+    st_pool *p;
+    st_task_group *g;
+    atomic_long sum = 0;
+    nested_ctx n;
+    st_pass(st_pool_new(&p, 2));
+    st_pass(st_task_group_new(&g, p));
+    for (size_t i = 0; i < 500; i++)
+        st_pass(st_task_group_add(g, add_twice_index, &sum, i));
+    st_pass(st_task_group_wait(g));
+    st_assert_eq_i64(atomic_load(&sum), 499 * 500);
+    /* A group can be reused after a wait. */
+    st_pass(st_task_group_add(g, add_twice_index, &sum, 1));
+    st_pass(st_task_group_wait(g));
+    st_assert_eq_i64(atomic_load(&sum), 499 * 500 + 2);
+    st_task_group_free(g);
+
+    st_pass(st_task_group_new(&g, p));
+    for (size_t i = 0; i < 10; i++)
+        st_pass(st_task_group_add(g, fail_on_3, NULL, i));
+    st_error_clear();
+    st_fail_with(ST_EIO, st_task_group_wait(g));
+    st_assert_eq_str(st_error_last()->message, "task 3 failed");
+    st_task_group_free(g);
+
+    n.pool = p;
+    atomic_store(&n.sum, 0);
+    st_pass(st_task_group_new(&g, p));
+    for (size_t i = 0; i < 6; i++)
+        st_pass(st_task_group_add(g, spawn_inner, &n, i));
+    st_pass(st_task_group_wait(g));
+    st_assert_eq_i64(atomic_load(&n.sum), 6 * 56);
+    st_task_group_free(g);
+    st_pool_free(p);
+
+    /* Without a pool, tasks run when added. */
+    st_pass(st_task_group_new(&g, NULL));
+    atomic_store(&sum, 0);
+    st_pass(st_task_group_add(g, add_twice_index, &sum, 5));
+    st_assert_eq_i64(atomic_load(&sum), 10);
+    st_pass(st_task_group_wait(g));
+    st_task_group_free(g);
+}
