@@ -243,8 +243,8 @@ static int open_writer(convert_state *s, const convert_args *a)
     st_type *schema = st_batch_reader_schema(s->reader);
     int to_stdout = strcmp(a->out, "-") == 0, rc;
 
-    if (a->to == CLI_FMT_PARQUET) /* TEMPORARY until the Parquet writer lands on main */
-        return st_error_set(ST_EUNSUPPORTED, ST_ERROR_CLI, "writing Parquet is not available yet");
+    if (a->to == CLI_FMT_PARQUET)
+        return st_parquet_writer_open(&s->pw, a->out, schema, &a->wopts);
     if (!to_stdout && (rc = st_output_open_file(&s->out, a->out, ST_OUTPUT_REPLACE)) < 0)
         return rc;
     if (a->to == CLI_FMT_JSONL)
@@ -267,7 +267,7 @@ static int copy_rows(convert_state *s, int64_t *rows)
     int rc;
     *rows = 0;
     while ((rc = st_batch_reader_next(s->reader, &b)) == 0) {
-        rc = st_text_writer_write(s->text, b);
+        rc = s->pw ? st_parquet_writer_write(s->pw, b) : st_text_writer_write(s->text, b);
         *rows += b->length;
         st_batch_free(b);
         if (rc < 0)
@@ -280,6 +280,11 @@ static int copy_rows(convert_state *s, int64_t *rows)
 static int finish(convert_state *s, uint64_t *bytes)
 {
     int rc;
+    if (s->pw) {
+        rc = st_parquet_writer_close(s->pw, &s->metrics);
+        s->pw = NULL;
+        return rc;
+    }
     rc = st_text_writer_finish(s->text);
     if (s->out) {
         *bytes = st_output_tell(s->out);
@@ -332,8 +337,10 @@ int cmd_parquet_convert(int argc, char **argv)
     if ((rc = parse_args(&a, argc, argv)) != 0)
         return rc < 0 ? cli_help(USAGE) : rc;
     rc = convert(&s, &a) < 0 ? cli_fail() : CLI_OK;
+    st_parquet_writer_abort(s.pw);
     st_text_writer_free(s.text);
     st_output_abort(s.out);
+    st_parquet_file_metrics_free(s.metrics);
     st_batch_reader_free(s.reader);
     st_parquet_reader_free(s.pq);
     st_type_free(s.schema);
