@@ -581,3 +581,36 @@ void test_parquet_reader__nested_name_mapping(void)
     st_assert_eq_i64(ns->fields[2].id, ST_FIELD_ID_NONE);
     st_parquet_reader_free(r);
 }
+
+/* Leaf paths are the footer's own path_in_schema, for every fixture shape. */
+#include "parquet/reader_int.h"
+
+void test_parquet_reader__leaf_paths_match_footer(void)
+{
+    DIR *d = opendir(st_test_resource("parquet-testing"));
+    struct dirent *e;
+    st_buf joined = ST_BUF_INIT;
+    st_assert(d != NULL);
+    while ((e = readdir(d)) != NULL) {
+        char path[1024];
+        st_parquet_reader *r;
+        size_t l = strlen(e->d_name);
+        if (l < 8 || strcmp(e->d_name + l - 8, ".parquet") != 0)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", st_test_resource("parquet-testing"), e->d_name);
+        if (st_parquet_reader_open(&r, path, NULL) < 0)
+            continue;
+        for (int c = 0; r->md.n_row_groups > 0 && c < r->schema.n_leaves; c++) {
+            const pq_column_meta *cm = r->md.row_groups[0].columns[c].meta;
+            st_buf_clear(&joined);
+            for (uint32_t k = 0; k < cm->n_path; k++)
+                st_buf_printf(&joined, "%s%s", k ? "." : "", cm->path[k]);
+            st_assert_msg(strcmp(st_buf_cstr(&joined), r->schema.leaves[c].path) == 0,
+                          "%s column %d: schema path '%s', footer '%s'", e->d_name, c,
+                          r->schema.leaves[c].path, st_buf_cstr(&joined));
+        }
+        st_parquet_reader_free(r);
+    }
+    closedir(d);
+    st_buf_dispose(&joined);
+}
