@@ -70,13 +70,22 @@ ST_EXTERN(int) st_output_open_file(st_output **out, const char *path, st_output_
  * An output that collects the bytes in memory; take them with st_output_take_memory().
  */
 ST_EXTERN(int) st_output_open_memory(st_output **out);
+/**
+ * An output that collects the bytes in memory and, when st_output_close()
+ * succeeds, hands them over: *data (the caller st_free()s it) and *len. Use it
+ * to write a Parquet file to memory through st_parquet_writer_open_output().
+ * On failure or abort *data stays NULL.
+ */
+ST_EXTERN(int) st_output_open_buffer(st_output **out, uint8_t **data, size_t *len);
 /** Appends bytes. @return 0 or ST_EIO/ST_ENOMEM (the output is then unusable). */
 ST_EXTERN(int) st_output_write(st_output *o, const void *data, size_t len);
 /** Bytes written so far. */
 ST_EXTERN(uint64_t) st_output_tell(const st_output *o);
 /**
- * Flushes, syncs and publishes the file, then frees the output (also on failure).
- * @return 0, ST_EEXISTS (CREATE_NEW and the path exists), ST_EIO.
+ * Flushes, syncs and publishes the file (a buffer output: hands over its bytes),
+ * then frees the output, also on failure.
+ * @return 0, ST_EEXISTS (CREATE_NEW and the path exists), ST_EIO, ST_EINVALID (a
+ *         plain memory output, which is finished with st_output_take_memory()).
  */
 ST_EXTERN(int) st_output_close(st_output *o);
 /** Discards what was written and frees the output. NULL-safe. */

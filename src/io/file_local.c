@@ -178,6 +178,8 @@ struct st_output {
     st_buf buf;             /* write-behind buffer, or the whole file in memory */
     uint64_t written;       /* bytes flushed to fd */
     int failed;
+    uint8_t **sink_data;    /* buffer outputs: where close hands the bytes */
+    size_t *sink_len;
 };
 
 #define OUT_BUFFER (1u << 20)
@@ -208,6 +210,18 @@ int st_output_open_file(st_output **out, const char *path, st_output_mode mode)
         return rc;
     }
     *out = o;
+    return 0;
+}
+
+int st_output_open_buffer(st_output **out, uint8_t **data, size_t *len)
+{
+    int rc;
+    *data = NULL;
+    *len = 0;
+    if ((rc = st_output_open_memory(out)) < 0)
+        return rc;
+    (*out)->sink_data = data;
+    (*out)->sink_len = len;
     return 0;
 }
 
@@ -275,8 +289,16 @@ uint64_t st_output_tell(const st_output *o)
 int st_output_close(st_output *o)
 {
     int rc = 0;
-    if (o->fd < 0)
-        return st_error_set(ST_EINVALID, ST_ERROR_IO, "memory output: use st_output_take_memory");
+    if (o->fd < 0 && o->sink_data) {
+        uint8_t **data = o->sink_data;
+        size_t *len = o->sink_len;
+        return st_output_take_memory(o, data, len);
+    }
+    if (o->fd < 0) {
+        st_output_abort(o);
+        return st_error_set(ST_EINVALID, ST_ERROR_IO,
+                            "memory output: use st_output_take_memory or st_output_open_buffer");
+    }
     if (o->failed)
         rc = st_error_set(ST_EIO, ST_ERROR_IO, "output '%s' failed earlier", o->path);
     if (rc == 0)

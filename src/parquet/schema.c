@@ -373,8 +373,9 @@ static int step(level_ctx *ctx, pq_repetition rep, const char *name)
  */
 static int make_list(builder *b, pq_node **out, const raw_node *list_raw, const raw_node *rep_node,
                      const raw_node *elem, level_ctx ctx, const mapping *m, const char *path,
-                     int depth)
+                     const char *parent_path, int depth)
 {
+    const char *elem_path = path;
     pq_node *n = new_node(b, PQ_NODE_LIST, list_raw);
     pq_node *child;
     level_ctx ec;
@@ -400,7 +401,13 @@ static int make_list(builder *b, pq_node **out, const raw_node *list_raw, const 
         em = (mapping){json_object_get(entry, "fields")};
     /* When the element is the repeated field itself it is required and its level
      * was counted above. */
-    rc = interpret(b, &child, elem, ec, &em, "element", elem == rep_node, path, depth + 1);
+    /* Leaf paths are Parquet's (tags.list.element): the repeated group is part of
+     * them, except for a bare repeated field, which is its own element. */
+    if (list_raw == rep_node)
+        elem_path = parent_path;
+    else if (elem != rep_node && !(elem_path = join_path(b, path, rep_node->el->name)))
+        return ST_ENOMEM;
+    rc = interpret(b, &child, elem, ec, &em, "element", elem == rep_node, elem_path, depth + 1);
     if (rc < 0)
         return rc;
     if (child->field_id == ST_FIELD_ID_NONE && entry)
@@ -421,6 +428,7 @@ static int make_list(builder *b, pq_node **out, const raw_node *list_raw, const 
 static int make_map(builder *b, pq_node **out, const raw_node *map_raw, const raw_node *kv,
                     level_ctx ctx, const mapping *m, const char *path, int depth)
 {
+    const char *kv_path = join_path(b, path, kv->el->name);
     pq_node *n, *kids[2];
     level_ctx ec;
     st_field kf, vf;
@@ -428,7 +436,7 @@ static int make_map(builder *b, pq_node **out, const raw_node *map_raw, const ra
     int rc;
 
     n = new_node(b, PQ_NODE_MAP, map_raw);
-    if (!n)
+    if (!n || !kv_path)
         return ST_ENOMEM;
     n->def_level = ctx.def;
     n->slot_def = ctx.slot_def;
@@ -443,7 +451,7 @@ static int make_map(builder *b, pq_node **out, const raw_node *map_raw, const ra
     for (int i = 0; i < 2; i++) {
         json_t *entry = mapping_find(m, names[i]);
         mapping cm = mapping_child(entry);
-        if ((rc = interpret(b, &kids[i], &kv->children[i], ec, &cm, names[i], 0, path,
+        if ((rc = interpret(b, &kids[i], &kv->children[i], ec, &cm, names[i], 0, kv_path,
                             depth + 1)) < 0)
             return rc;
         if (kids[i]->field_id == ST_FIELD_ID_NONE && entry)
@@ -551,7 +559,7 @@ static int interpret(builder *b, pq_node **out, const raw_node *r, level_ctx ctx
 
     if (rep == PQ_REPEATED) {
         /* A repeated field outside LIST/MAP is a required list of its type. */
-        rc = make_list(b, out, r, r, r, ctx, &(mapping){NULL}, path, depth);
+        rc = make_list(b, out, r, r, r, ctx, &(mapping){NULL}, path, parent_path, depth);
         if (rc < 0)
             return rc;
         (*out)->children[0]->field_id = ST_FIELD_ID_NONE;
@@ -582,7 +590,7 @@ static int interpret(builder *b, pq_node **out, const raw_node *r, level_ctx ctx
     if (!el->has_type && is_list_annotated(el) && r->n_children == 1 &&
         r->children[0].el->has_repetition && r->children[0].el->repetition == PQ_REPEATED) {
         const raw_node *rp = &r->children[0];
-        rc = make_list(b, out, r, rp, list_element(r, rp), self, &cm, path, depth);
+        rc = make_list(b, out, r, rp, list_element(r, rp), self, &cm, path, parent_path, depth);
     } else if (!el->has_type && is_map_annotated(el) && r->n_children == 1 &&
                r->children[0].n_children == 2 && r->children[0].el->has_repetition &&
                r->children[0].el->repetition == PQ_REPEATED) {
@@ -592,7 +600,7 @@ static int interpret(builder *b, pq_node **out, const raw_node *r, level_ctx ctx
                r->children[0].el->repetition == PQ_REPEATED) {
         /* A map without a value column reads as the list of its keys. */
         const raw_node *rp = &r->children[0];
-        rc = make_list(b, out, r, rp, &rp->children[0], self, &cm, path, depth);
+        rc = make_list(b, out, r, rp, &rp->children[0], self, &cm, path, parent_path, depth);
     } else if (!el->has_type) {
         if (r->n_children == 0)
             return corrupt("group without children", el->name);

@@ -88,3 +88,25 @@ void test_io_file__memory(void)
     st_input_free(in);
     st_free(data);
 }
+
+void test_io_file__buffer_output(void)
+{
+    st_output *o;
+    uint8_t *data = (uint8_t *)"junk";
+    size_t len = 99;
+    st_pass(st_output_open_buffer(&o, &data, &len));
+    st_assert(data == NULL && len == 0);
+    st_pass(st_output_write(o, "parquet", 7));
+    st_pass(st_output_close(o));
+    st_assert_eq_i64(len, 7);
+    st_assert_eq_mem(data, "parquet", 7);
+    st_free(data);
+    /* Aborted: nothing handed over. */
+    st_pass(st_output_open_buffer(&o, &data, &len));
+    st_pass(st_output_write(o, "x", 1));
+    st_output_abort(o);
+    st_assert(data == NULL);
+    /* A plain memory output cannot be "closed". */
+    st_pass(st_output_open_memory(&o));
+    st_fail_with(ST_EINVALID, st_output_close(o));
+}

@@ -581,3 +581,79 @@ void test_parquet_reader__nested_name_mapping(void)
     st_assert_eq_i64(ns->fields[2].id, ST_FIELD_ID_NONE);
     st_parquet_reader_free(r);
 }
+
+/* Leaf paths are the footer's own path_in_schema, for every fixture shape. */
+#include "parquet/reader_int.h"
+
+void test_parquet_reader__leaf_paths_match_footer(void)
+{
+    DIR *d = opendir(st_test_resource("parquet-testing"));
+    struct dirent *e;
+    st_buf joined = ST_BUF_INIT;
+    st_assert(d != NULL);
+    while ((e = readdir(d)) != NULL) {
+        char path[1024];
+        st_parquet_reader *r;
+        size_t l = strlen(e->d_name);
+        if (l < 8 || strcmp(e->d_name + l - 8, ".parquet") != 0)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", st_test_resource("parquet-testing"), e->d_name);
+        if (st_parquet_reader_open(&r, path, NULL) < 0)
+            continue;
+        for (int c = 0; r->md.n_row_groups > 0 && c < r->schema.n_leaves; c++) {
+            const pq_column_meta *cm = r->md.row_groups[0].columns[c].meta;
+            st_buf_clear(&joined);
+            for (uint32_t k = 0; k < cm->n_path; k++)
+                st_buf_printf(&joined, "%s%s", k ? "." : "", cm->path[k]);
+            st_assert_msg(strcmp(st_buf_cstr(&joined), r->schema.leaves[c].path) == 0,
+                          "%s column %d: schema path '%s', footer '%s'", e->d_name, c,
+                          r->schema.leaves[c].path, st_buf_cstr(&joined));
+        }
+        st_parquet_reader_free(r);
+    }
+    closedir(d);
+    st_buf_dispose(&joined);
+}
+
+/* A file written to memory and read back from memory, never touching the disk. */
+void test_parquet_reader__memory_round_trip(void)
+{
+    st_type *schema;
+    st_batch *b, *back;
+    st_output *o;
+    st_input *in;
+    st_parquet_writer *w;
+    st_parquet_reader *r;
+    uint8_t *data;
+    size_t len;
+    char *diff = NULL;
+    st_pass(st_schema_parse(&schema, "id long not null, name string, tags list<int>"));
+    st_pass(st_batch_new(&b, schema, 0));
+    for (int i = 0; i < 1000; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "row %d", i);
+        st_pass(st_vector_append_i64(b->columns[0], i));
+        st_pass(i % 7 ? st_vector_append_bytes(b->columns[1], name, strlen(name))
+                      : st_vector_append_null(b->columns[1]));
+        for (int k = 0; k < i % 4; k++)
+            st_pass(st_vector_append_i32(b->columns[2]->children[0], i + k));
+        st_pass(st_vector_append_nested(b->columns[2]));
+    }
+    st_pass(st_batch_seal(b));
+    st_pass(st_output_open_buffer(&o, &data, &len));
+    st_pass(st_parquet_writer_open_output(&w, o, schema, NULL));
+    st_pass(st_parquet_writer_write(w, b));
+    st_pass(st_parquet_writer_close(w, NULL));
+    st_assert(len > 100 && memcmp(data, "PAR1", 4) == 0 && memcmp(data + len - 4, "PAR1", 4) == 0);
+    st_pass(st_input_open_memory(&in, data, len, "in-memory"));
+    st_pass(st_parquet_reader_open_input(&r, in, NULL));
+    st_pass(st_parquet_reader_read_row_group(&back, r, 0));
+    for (int c = 0; c < 3; c++)
+        st_assert_msg(st_vector_equals(b->columns[c], back->columns[c], &diff), "column %d: %s",
+                      c, diff ? diff : "");
+    st_batch_free(back);
+    st_parquet_reader_free(r);
+    st_batch_free(b);
+    st_type_free(schema);
+    st_free(data);
+}

@@ -162,9 +162,9 @@ void test_parquet_writer_errors__footer_schema(void)
     const char *path = st_test_path("f.parquet");
     static const struct { const char *path, *phys, *logical, *rep; int id; } want[] = {
         {"id", "INT64", "", "REQUIRED", 1},
-        {"tags.element", "BYTE_ARRAY", "STRING", "REQUIRED", 6},
-        {"m.key", "INT32", "", "REQUIRED", 7},
-        {"m.value.x", "DOUBLE", "", "OPTIONAL", 9},
+        {"tags.list.element", "BYTE_ARRAY", "STRING", "REQUIRED", 6},
+        {"m.key_value.key", "INT32", "", "REQUIRED", 7},
+        {"m.key_value.value.x", "DOUBLE", "", "OPTIONAL", 9},
         {"t", "INT64", "TIMESTAMP(MICROS,UTC)", "OPTIONAL", 4},
         {"d", "FIXED_LEN_BYTE_ARRAY(13)", "DECIMAL(30,4)", "OPTIONAL", 5},
     };
