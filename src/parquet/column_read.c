@@ -29,6 +29,7 @@
 #include "parquet/compress.h"
 #include "parquet/encoding.h"
 #include "parquet/reader_int.h"
+#include "parquet/values.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
@@ -87,30 +88,9 @@ static int is_binary_out(const chunk_ctx *c)
 
 /* ------------------------------------------------------------ conversion */
 
-static float half_to_float(uint16_t h)
-{
-    int e = (h >> 10) & 0x1f, m = h & 0x3ff;
-    float v;
-    if (e == 0)
-        v = ldexpf((float)m, -24);
-    else if (e == 31)
-        v = m ? NAN : INFINITY;
-    else
-        v = ldexpf((float)(m | 0x400), e - 25);
-    return (h & 0x8000) ? -v : v;
-}
-
 static void store_i128(uint8_t *dst, __int128 v)
 {
     memcpy(dst, &v, 16);
-}
-
-static __int128 be_to_i128(const uint8_t *p, size_t len)
-{
-    unsigned __int128 u = (len && (p[0] & 0x80)) ? ~(unsigned __int128)0 : 0;
-    for (size_t i = 0; i < len; i++)
-        u = (u << 8) | p[i];
-    return (__int128)u;
 }
 
 /* Julian day of 1970-01-01: INT96 is (nanos of day: int64 LE, Julian day: int32 LE). */
@@ -169,7 +149,7 @@ static int convert_fixed(const chunk_ctx *c, const uint8_t *src, size_t n, uint8
             store_i128(dst + 16 * i, (__int128)(uint64_t)i64);
             break;
         case PQ_CONV_BE_TO_DEC:
-            store_i128(dst + 16 * i, be_to_i128(src + (size_t)lf->type_length * i,
+            store_i128(dst + 16 * i, pq_be_to_i128(src + (size_t)lf->type_length * i,
                                                 (size_t)lf->type_length));
             break;
         case PQ_CONV_INT96_TO_MICROS: {
@@ -188,7 +168,7 @@ static int convert_fixed(const chunk_ctx *c, const uint8_t *src, size_t n, uint8
             break;
         }
         case PQ_CONV_F16_TO_F32: {
-            float f = half_to_float((uint16_t)(src[2 * i] | src[2 * i + 1] << 8));
+            float f = pq_half_to_float((uint16_t)(src[2 * i] | src[2 * i + 1] << 8));
             memcpy(dst + 4 * i, &f, 4);
             break;
         }
@@ -207,7 +187,7 @@ static int convert_binary(const chunk_ctx *c, const int32_t *off, const uint8_t 
         size_t len = (size_t)(off[i + 1] - off[i]);
         if (len > 16)
             return page_corrupt(c, "decimal wider than 16 bytes");
-        store_i128(dst + 16 * i, len ? be_to_i128(data + off[i], len) : 0);
+        store_i128(dst + 16 * i, len ? pq_be_to_i128(data + off[i], len) : 0);
     }
     return 0;
 }

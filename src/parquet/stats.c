@@ -16,6 +16,7 @@
 
 #include <supertable/errors.h>
 #include "parquet/reader_int.h"
+#include "parquet/values.h"
 #include "util/alloc.h"
 #include "util/datetime.h"
 
@@ -27,28 +28,6 @@ static uint32_t rd_u32(const uint8_t *p)
 static uint64_t rd_u64(const uint8_t *p)
 {
     return (uint64_t)rd_u32(p) | (uint64_t)rd_u32(p + 4) << 32;
-}
-
-static float half_to_float(uint16_t h)
-{
-    int e = (h >> 10) & 0x1f, m = h & 0x3ff;
-    float v;
-    if (e == 0)
-        v = ldexpf((float)m, -24);
-    else if (e == 31)
-        v = m ? NAN : INFINITY;
-    else
-        v = ldexpf((float)(m | 0x400), e - 25);
-    return (h & 0x8000) ? -v : v;
-}
-
-/* Big-endian two's complement of 1..16 bytes. */
-static __int128 be_to_i128(const uint8_t *p, size_t len)
-{
-    unsigned __int128 u = (p[0] & 0x80) ? ~(unsigned __int128)0 : 0;
-    for (size_t i = 0; i < len; i++)
-        u = (u << 8) | p[i];
-    return (__int128)u;
 }
 
 int pq_stats_value(pq_value *out, const pq_leaf *leaf, const uint8_t *b, size_t len)
@@ -119,12 +98,12 @@ int pq_stats_value(pq_value *out, const pq_leaf *leaf, const uint8_t *b, size_t 
             if (len < 1 || len > 16)
                 return 0;
             out->kind = PQV_I128;
-            out->d = be_to_i128(b, len);
+            out->d = pq_be_to_i128(b, len);
         } else if (leaf->conv == PQ_CONV_F16_TO_F32) {
             float f;
             if (len != 2)
                 return 0;
-            f = half_to_float((uint16_t)(b[0] | b[1] << 8));
+            f = pq_half_to_float((uint16_t)(b[0] | b[1] << 8));
             if (isnan(f))
                 return 0;
             out->kind = PQV_F64;
