@@ -191,7 +191,8 @@ typedef struct st_parquet_write_options {
     int data_page_version;       /**< 1 or 2; 0: 1 (the most widely read) */
     int disable_statistics;      /**< 1: no min/max/null_count in the footer */
     const char *created_by;      /**< NULL: "SuperTable version X" */
-    int threads;                 /**< 0: the process pool; 1: the calling thread */
+    int threads;                 /**< 0: the process pool; 1: the calling thread;
+                                      N > 1: a pool of N threads of the writer's own */
 } st_parquet_write_options;
 
 #define ST_PARQUET_WRITE_OPTIONS_INIT {ST_PARQUET_WRITE_OPTIONS_VERSION, ST_CODEC_ZSTD, \
