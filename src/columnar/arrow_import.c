@@ -17,6 +17,7 @@
 #include <supertable/arrow.h>
 
 #include "columnar/columnar_int.h"
+#include "util/float16.h"
 #include "util/alloc.h"
 
 /* Offsets of empty arrays whose producer passed no offsets buffer. */
@@ -534,19 +535,6 @@ static int import_bool_values(const slice *x, node_bufs *nb)
     return 0;
 }
 
-static float half_to_float(uint16_t h)
-{
-    int exp = (h >> 10) & 0x1f, mant = h & 0x3ff;
-    float f;
-    if (exp == 0)
-        f = ldexpf((float)mant, -24);
-    else if (exp == 31)
-        f = mant ? NAN : INFINITY;
-    else
-        f = ldexpf((float)(mant | 0x400), exp - 25);
-    return (h & 0x8000) ? -f : f;
-}
-
 static int64_t read_int(const void *buf, fmt_kind k, int64_t i)
 {
     switch (k) {
@@ -574,7 +562,7 @@ static int convert_one(const fmt_info *fi, const void *src, int64_t i, void *dst
     int64_t x;
     switch (fi->kind) {
     case F_F16:
-        ((float *)dst)[j] = half_to_float(((const uint16_t *)src)[i]);
+        ((float *)dst)[j] = st_half_to_float(((const uint16_t *)src)[i]);
         return 0;
     case F_U64: {
         st_decimal128 d = {((const uint64_t *)src)[i], 0};

@@ -18,15 +18,6 @@
 /* Arrow buffers are little-endian and st_decimal128 is stored as it lies in memory. */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the columnar layer assumes a little-endian host"
-/* The importers behind st_arrow_import_vector/batch with the type already derived
- * from `schema` (a stream reuses its reader's). Consume `array` in all cases. */
-struct ArrowArray;
-struct ArrowSchema;
-int st_col_arrow_import_typed(st_vector **out, struct ArrowArray *array,
-                              const struct ArrowSchema *schema, st_type *type);
-int st_col_arrow_import_batch_typed(st_batch **out, struct ArrowArray *array,
-                                    const struct ArrowSchema *schema, st_type *type);
-
 #endif
 
 /* Deepest nesting accepted from untrusted input (schema text, foreign arrays). */

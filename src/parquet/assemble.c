@@ -179,6 +179,7 @@ static int assemble_leaf(st_vector **out, const pq_node *n, pq_leaf_data *ld, in
                          st_type *type)
 {
     st_vector *v;
+    int64_t have;
     int rc;
     if (ld->final) {
         if (ld->values->length != n_slots)
@@ -186,8 +187,10 @@ static int assemble_leaf(st_vector **out, const pq_node *n, pq_leaf_data *ld, in
         *out = st_vector_ref(ld->values);
         return 0;
     }
-    if (count_slots(ld, n) != n_slots)
-        return corrupt_count(n, count_slots(ld, n), n_slots);
+    /* spread_leaf writes one value per slot: the count bounds it first. */
+    have = count_slots(ld, n);
+    if (have != n_slots)
+        return corrupt_count(n, have, n_slots);
     if ((rc = st_vector_new(&v, type, n_slots)) < 0)
         return rc;
     if ((rc = spread_leaf(v, ld->values, ld, n, n_slots)) < 0 ||

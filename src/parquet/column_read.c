@@ -30,6 +30,7 @@
 #include "parquet/encoding.h"
 #include "parquet/reader_int.h"
 #include "parquet/values.h"
+#include "util/float16.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
@@ -168,7 +169,7 @@ static int convert_fixed(const chunk_ctx *c, const uint8_t *src, size_t n, uint8
             break;
         }
         case PQ_CONV_F16_TO_F32: {
-            float f = pq_half_to_float((uint16_t)(src[2 * i] | src[2 * i + 1] << 8));
+            float f = st_half_to_float((uint16_t)(src[2 * i] | src[2 * i + 1] << 8));
             memcpy(dst + 4 * i, &f, 4);
             break;
         }
@@ -880,15 +881,6 @@ static int read_page(chunk_ctx *c, const uint8_t *chunk, size_t chunk_len, size_
 
 /* ------------------------------------------------------------ the chunk */
 
-static int is_top_level(const st_parquet_reader *r, const pq_leaf *lf)
-{
-    const pq_node *root = r->schema.root;
-    for (int i = 0; i < root->n_children; i++)
-        if (root->children[i] == lf->node)
-            return lf->max_rep == 0;
-    return 0;
-}
-
 static int chunk_range(const chunk_ctx *c, uint64_t *start, uint64_t *len)
 {
     const pq_column_meta *cm = c->cm;
@@ -954,7 +946,7 @@ int pq_read_leaf(pq_leaf_data *out, st_parquet_reader *r, int rg, int leaf)
     c.rg = rg;
     c.leaf = &r->schema.leaves[leaf];
     c.cm = g->columns[leaf].meta;
-    c.final = is_top_level(r, c.leaf);
+    c.final = c.leaf->top;
     c.expect = c.cm->num_values;
     c.page_offset = c.cm->data_page_offset;
     if (c.expect < 0 || (c.final && c.expect != g->num_rows)) {

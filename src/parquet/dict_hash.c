@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <supertable/errors.h>
+#include "parquet/encoding_int.h"
 #include "parquet/writer_int.h"
 #include "util/alloc.h"
 #include "util/hash.h"
@@ -28,20 +29,6 @@ typedef struct { uint32_t tag, idx1; } slotx;
 
 #define INITIAL_SLOTS 1024u
 #define FIB 0x9E3779B97F4A7C15ULL
-
-static inline uint64_t ld64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-static inline uint32_t ld32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
 
 /* Slot of a key hash: the high bits of a Fibonacci product spread sequential keys. */
 static inline uint32_t slot_of(uint64_t h, uint32_t mask)
@@ -54,9 +41,9 @@ static inline uint32_t slot_of(uint64_t h, uint32_t mask)
 static inline int eq_bytes(const uint8_t *a, const uint8_t *b, size_t n)
 {
     if (n >= 8 && n <= 16)
-        return ld64(a) == ld64(b) && ld64(a + n - 8) == ld64(b + n - 8);
+        return pq_ld64(a) == pq_ld64(b) && pq_ld64(a + n - 8) == pq_ld64(b + n - 8);
     if (n >= 4 && n < 8)
-        return ld32(a) == ld32(b) && ld32(a + n - 4) == ld32(b + n - 4);
+        return pq_ld32(a) == pq_ld32(b) && pq_ld32(a + n - 4) == pq_ld32(b + n - 4);
     if (n < 4) {
         for (size_t i = 0; i < n; i++)
             if (a[i] != b[i])
@@ -73,11 +60,11 @@ static inline uint64_t hash_bytes(const uint8_t *p, size_t n)
     if (n > 16)
         return st_xxh64(p, n, 0);
     if (n >= 8) {
-        a = ld64(p);
-        b = ld64(p + n - 8);
+        a = pq_ld64(p);
+        b = pq_ld64(p + n - 8);
     } else if (n >= 4) {
-        a = ld32(p);
-        b = ld32(p + n - 4);
+        a = pq_ld32(p);
+        b = pq_ld32(p + n - 4);
     } else if (n > 0) {
         a = (uint64_t)p[0] | (uint64_t)p[n / 2] << 8 | (uint64_t)p[n - 1] << 16;
     }
@@ -202,7 +189,7 @@ static int insert_w4(pw_dict *d, const uint8_t *vals, int64_t v0, int64_t v1, ui
 {
     uint32_t last = 0, last_idx = UINT32_MAX;
     for (int64_t i = v0; i < v1; i++) {
-        uint32_t k = ld32(vals + 4 * i), h, found;
+        uint32_t k = pq_ld32(vals + 4 * i), h, found;
         slot4 *slots = d->slots;
         if (k == last && last_idx != UINT32_MAX) {
             idx[i] = last_idx;
@@ -242,7 +229,7 @@ static int insert_w8(pw_dict *d, const uint8_t *vals, int64_t v0, int64_t v1, ui
     uint64_t last = 0;
     uint32_t last_idx = UINT32_MAX;
     for (int64_t i = v0; i < v1; i++) {
-        uint64_t k = ld64(vals + 8 * i);
+        uint64_t k = pq_ld64(vals + 8 * i);
         uint32_t h, found;
         slot8 *slots = d->slots;
         if (k == last && last_idx != UINT32_MAX) {

@@ -7,8 +7,8 @@
  *
  * A row group is decoded one leaf column per task on the pool (column_read.c),
  * then the projected top-level columns are assembled from their leaves
- * (assemble.c). The batch reader decodes a window of row groups at once so that
- * a one-column projection still keeps every core busy.
+ * (assemble.c). The batch reader keeps several row groups in flight, so workers
+ * decode ahead of the consumer and a one-column projection keeps every core busy.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -261,14 +261,21 @@ static void mark(st_parquet_reader *r, const pq_node *n)
     memset(r->selected + n->first_leaf, 1, (size_t)n->n_leaves);
 }
 
-/* Resolves a dotted path; the longest child name that matches wins, so names with dots work. */
-static const pq_node *resolve(const pq_node *n, const char *path)
+/*
+ * Resolves a dotted path of Iceberg names below `n`; the longest child name that
+ * matches wins, so names containing dots work. structs_only: every step must go
+ * through a struct (filters); otherwise lists may be entered and a path into a
+ * map stops at the map, which is read whole (projection).
+ */
+const pq_node *pq_resolve_path(const pq_node *n, const char *path, int structs_only)
 {
     while (*path) {
         const pq_node *best = NULL;
         size_t best_len = 0;
+        if (structs_only && n->kind != PQ_NODE_STRUCT)
+            return NULL;
         if (n->kind == PQ_NODE_MAP)
-            return n; /* a map is read whole: its keys carry its structure */
+            return n;
         for (int i = 0; i < n->n_children; i++) {
             const char *nm = n->children[i]->name;
             size_t l = strlen(nm);
@@ -294,7 +301,7 @@ int st_parquet_reader_select(st_parquet_reader *r, const char *const *paths, int
         return ST_ENOMEM;
     memset(r->selected, 0, (size_t)r->schema.n_leaves);
     for (int i = 0; i < n; i++) {
-        const pq_node *node = resolve(r->schema.root, paths[i]);
+        const pq_node *node = pq_resolve_path(r->schema.root, paths[i], 0);
         if (!node || node == r->schema.root) {
             memcpy(r->selected, saved, (size_t)r->schema.n_leaves);
             st_free(saved);

@@ -50,6 +50,9 @@ typedef struct pq_leaf_data {
 
 void pq_leaf_data_dispose(pq_leaf_data *d);
 
+/* The node at a dotted path, or NULL (reader.c). */
+const pq_node *pq_resolve_path(const pq_node *root, const char *path, int structs_only);
+
 /* The pool to decode with, or NULL for the calling thread. */
 st_pool *pq_reader_pool(const st_parquet_reader *r);
 

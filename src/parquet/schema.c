@@ -308,22 +308,6 @@ static int is_map_annotated(const pq_schema_element *el)
            el->converted_type == PQ_CT_MAP_KEY_VALUE;
 }
 
-static const char *join_path(builder *b, const char *parent, const char *name)
-{
-    size_t lp = parent ? strlen(parent) : 0, ln = strlen(name);
-    char *p = st_arena_alloc(&b->s->arena, lp + ln + 2);
-    if (!p)
-        return NULL;
-    if (lp) {
-        memcpy(p, parent, lp);
-        p[lp] = '.';
-        memcpy(p + lp + 1, name, ln + 1);
-    } else {
-        memcpy(p, name, ln + 1);
-    }
-    return p;
-}
-
 static int make_leaf(builder *b, pq_node **out, const raw_node *r, level_ctx ctx,
                      const char *path)
 {
@@ -368,8 +352,9 @@ static int step(level_ctx *ctx, pq_repetition rep, const char *name)
 }
 
 /*
- * A list: `list_el` is the annotated group (NULL for a bare repeated field),
- * `rep_node` the repeated field, `elem` the raw element (may equal rep_node).
+ * A list: `list_raw` is the annotated group (the repeated field itself for a bare
+ * repeated field), `rep_node` the repeated field, `elem` the raw element (may
+ * equal rep_node).
  */
 static int make_list(builder *b, pq_node **out, const raw_node *list_raw, const raw_node *rep_node,
                      const raw_node *elem, level_ctx ctx, const mapping *m, const char *path,
@@ -405,11 +390,14 @@ static int make_list(builder *b, pq_node **out, const raw_node *list_raw, const 
      * them, except for a bare repeated field, which is its own element. */
     if (list_raw == rep_node)
         elem_path = parent_path;
-    else if (elem != rep_node && !(elem_path = join_path(b, path, rep_node->el->name)))
+    else if (elem != rep_node && !(elem_path = st_arena_join(&b->s->arena, path, rep_node->el->name)))
         return ST_ENOMEM;
     rc = interpret(b, &child, elem, ec, &em, "element", elem == rep_node, elem_path, depth + 1);
     if (rc < 0)
         return rc;
+    /* A bare repeated field's id is the list's; its element has none of its own. */
+    if (list_raw == rep_node)
+        child->field_id = ST_FIELD_ID_NONE;
     if (child->field_id == ST_FIELD_ID_NONE && entry)
         child->field_id = mapped_id(NULL, entry);
     n->n_children = 1;
@@ -428,7 +416,7 @@ static int make_list(builder *b, pq_node **out, const raw_node *list_raw, const 
 static int make_map(builder *b, pq_node **out, const raw_node *map_raw, const raw_node *kv,
                     level_ctx ctx, const mapping *m, const char *path, int depth)
 {
-    const char *kv_path = join_path(b, path, kv->el->name);
+    const char *kv_path = st_arena_join(&b->s->arena, path, kv->el->name);
     pq_node *n, *kids[2];
     level_ctx ec;
     st_field kf, vf;
@@ -550,7 +538,7 @@ static int interpret(builder *b, pq_node **out, const raw_node *r, level_ctx ctx
         return corrupt("element without a name", NULL);
     if (depth > MAX_DEPTH)
         return corrupt("nesting deeper than 100 levels", el->name);
-    if (!(path = join_path(b, parent_path, el->name)))
+    if (!(path = st_arena_join(&b->s->arena, parent_path, el->name)))
         return ST_ENOMEM;
     if (force_required)
         rep = PQ_REQUIRED;
@@ -559,26 +547,9 @@ static int interpret(builder *b, pq_node **out, const raw_node *r, level_ctx ctx
 
     if (rep == PQ_REPEATED) {
         /* A repeated field outside LIST/MAP is a required list of its type. */
-        rc = make_list(b, out, r, r, r, ctx, &(mapping){NULL}, path, parent_path, depth);
+        rc = make_list(b, out, r, r, r, ctx, &cm, path, parent_path, depth);
         if (rc < 0)
             return rc;
-        (*out)->children[0]->field_id = ST_FIELD_ID_NONE;
-        if (entry) {
-            json_t *el_entry = NULL;
-            mapping sub = mapping_child(entry);
-            el_entry = mapping_find(&sub, "element");
-            if (el_entry)
-                (*out)->children[0]->field_id = mapped_id(NULL, el_entry);
-        }
-        /* Rebuild the type so the element keeps the field id it got. */
-        {
-            pq_node *n = *out, *c = n->children[0];
-            st_field f = {c->field_id, "element", 1, c->type, NULL};
-            st_type_free(n->type);
-            n->type = NULL;
-            if ((rc = st_type_list_new(&n->type, &f)) < 0)
-                return rc;
-        }
         (*out)->name = name;
         (*out)->field_id = mapped_id(el, entry);
         (*out)->required = 1;
@@ -612,6 +583,7 @@ static int interpret(builder *b, pq_node **out, const raw_node *r, level_ctx ctx
         if (rc == 0) {
             (*out)->slot_def = ctx.slot_def;
             (*out)->slot_rep = ctx.slot_rep;
+            b->s->leaves[(*out)->leaf].top = depth == 1;
         }
     }
     if (rc < 0)

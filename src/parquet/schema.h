@@ -72,6 +72,7 @@ typedef struct pq_leaf {
     int16_t max_def, max_rep;
     pq_conv conv;
     int out_width;              /* bytes per vector value; 0 for bits and byte arrays */
+    int top;                    /* a column of the root outside any list: decoded "final" */
     const char *path;           /* dotted Parquet path */
 } pq_leaf;
 

@@ -16,19 +16,11 @@
 
 #include <supertable/errors.h>
 #include "parquet/reader_int.h"
+#include "parquet/encoding_int.h"
 #include "parquet/values.h"
+#include "util/float16.h"
 #include "util/alloc.h"
 #include "util/datetime.h"
-
-static uint32_t rd_u32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd_u64(const uint8_t *p)
-{
-    return (uint64_t)rd_u32(p) | (uint64_t)rd_u32(p + 4) << 32;
-}
 
 int pq_stats_value(pq_value *out, const pq_leaf *leaf, const uint8_t *b, size_t len)
 {
@@ -44,7 +36,7 @@ int pq_stats_value(pq_value *out, const pq_leaf *leaf, const uint8_t *b, size_t 
         int32_t v;
         if (len != 4)
             return 0;
-        v = (int32_t)rd_u32(b);
+        v = (int32_t)pq_ld32(b);
         out->kind = PQV_I64;
         switch (leaf->conv) {
         case PQ_CONV_U8_TO_I32: case PQ_CONV_U16_TO_I32: case PQ_CONV_U32_TO_I64:
@@ -59,7 +51,7 @@ int pq_stats_value(pq_value *out, const pq_leaf *leaf, const uint8_t *b, size_t 
         int64_t v;
         if (len != 8)
             return 0;
-        v = (int64_t)rd_u64(b);
+        v = (int64_t)pq_ld64(b);
         out->kind = PQV_I64;
         switch (leaf->conv) {
         case PQ_CONV_MILLIS_TO_MICROS:
@@ -103,7 +95,7 @@ int pq_stats_value(pq_value *out, const pq_leaf *leaf, const uint8_t *b, size_t 
             float f;
             if (len != 2)
                 return 0;
-            f = pq_half_to_float((uint16_t)(b[0] | b[1] << 8));
+            f = st_half_to_float((uint16_t)(b[0] | b[1] << 8));
             if (isnan(f))
                 return 0;
             out->kind = PQV_F64;
@@ -360,33 +352,10 @@ int pq_parse_literal(pq_value *out, st_arena *a, const pq_leaf *leaf, const char
 
 /* ------------------------------------------------------------ pruning */
 
-static const pq_node *resolve_leaf(const pq_node *n, const char *path)
-{
-    while (*path) {
-        const pq_node *best = NULL;
-        size_t best_len = 0;
-        if (n->kind != PQ_NODE_STRUCT)
-            return NULL;
-        for (int i = 0; i < n->n_children; i++) {
-            size_t l = strlen(n->children[i]->name);
-            if (!strncmp(path, n->children[i]->name, l) && (path[l] == 0 || path[l] == '.') &&
-                l > best_len) {
-                best = n->children[i];
-                best_len = l;
-            }
-        }
-        if (!best)
-            return NULL;
-        n = best;
-        path += best_len + (path[best_len] == '.');
-    }
-    return n;
-}
-
 int st_parquet_reader_add_filter(st_parquet_reader *r, const char *path, st_compare_op op,
                                  const char *literal)
 {
-    const pq_node *n = resolve_leaf(r->schema.root, path);
+    const pq_node *n = pq_resolve_path(r->schema.root, path, 1);
     pq_filter f = {0};
     pq_filter *grown;
     int rc;

@@ -3,23 +3,8 @@
 #ifndef ST_PARQUET_VALUES_H
 #define ST_PARQUET_VALUES_H
 
-#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
-
-/* IEEE 754 binary16 (Parquet FLOAT16, little-endian bits) to float. */
-static inline float pq_half_to_float(uint16_t h)
-{
-    int e = (h >> 10) & 0x1f, m = h & 0x3ff;
-    float v;
-    if (e == 0)
-        v = ldexpf((float)m, -24);
-    else if (e == 31)
-        v = m ? NAN : INFINITY;
-    else
-        v = ldexpf((float)(m | 0x400), e - 25);
-    return (h & 0x8000) ? -v : v;
-}
 
 /* A big-endian two's-complement integer of 0..16 bytes (decimals in binary). */
 static inline __int128 pq_be_to_i128(const uint8_t *p, size_t len)

@@ -189,20 +189,6 @@ static pq_schema_element *new_element(builder *b, const char *name, int required
     return el;
 }
 
-static const char *join(builder *b, const char *parent, const char *name)
-{
-    size_t lp = parent ? strlen(parent) : 0, ln = strlen(name);
-    char *p = st_arena_alloc(&b->s->arena, lp + ln + 2);
-    if (!p)
-        return NULL;
-    if (lp) {
-        memcpy(p, parent, lp);
-        p[lp++] = '.';
-    }
-    memcpy(p + lp, name, ln + 1);
-    return p;
-}
-
 typedef struct {
     int16_t def, rep;           /* levels of the parent */
     int depth;                  /* Parquet path length so far */
@@ -240,7 +226,7 @@ static int make_leaf(builder *b, pw_node *n, const st_field *f, pq_schema_elemen
     lf->nodes[c.ndepth] = n;
     lf->path = lf->parts[0];
     for (uint32_t i = 1; i < lf->n_parts; i++)
-        if (!(lf->path = join(b, lf->path, lf->parts[i])))
+        if (!(lf->path = st_arena_join(&b->s->arena, lf->path, lf->parts[i])))
             return ST_ENOMEM;
     return 0;
 }
@@ -285,7 +271,7 @@ static int add_field(builder *b, pw_node **out, const st_field *f, const char *p
     ctx cc = c;
     int rc = 0;
 
-    if (!n || !(n->path = join(b, c.ipath, ice_name)))
+    if (!n || !(n->path = st_arena_join(&b->s->arena, c.ipath, ice_name)))
         return ST_ENOMEM;
     *out = n;
     n->required = f->required;

@@ -82,6 +82,20 @@ char *st_arena_strdup(st_arena *a, const char *s)
     return s ? st_arena_strndup(a, s, strlen(s)) : NULL;
 }
 
+char *st_arena_join(st_arena *a, const char *parent, const char *name)
+{
+    size_t lp = parent ? strlen(parent) : 0, ln = strlen(name);
+    char *p = st_arena_alloc(a, lp + ln + 2);
+    if (!p)
+        return NULL;
+    if (lp) {
+        memcpy(p, parent, lp);
+        p[lp++] = '.';
+    }
+    memcpy(p + lp, name, ln + 1);
+    return p;
+}
+
 void st_arena_dispose(st_arena *a)
 {
     st_arena_block *b = a->head;

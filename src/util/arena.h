@@ -27,6 +27,8 @@ void *st_arena_calloc(st_arena *a, size_t count, size_t size);
 /* Copies a string into the arena. */
 char *st_arena_strdup(st_arena *a, const char *s);
 char *st_arena_strndup(st_arena *a, const char *s, size_t n);
+/* "parent.name" (just "name" when parent is NULL or empty), in the arena. */
+char *st_arena_join(st_arena *a, const char *parent, const char *name);
 /* Frees every allocation. The arena may be reused. */
 void st_arena_dispose(st_arena *a);
 

@@ -657,3 +657,27 @@ void test_parquet_reader__memory_round_trip(void)
     st_type_free(schema);
     st_free(data);
 }
+
+void test_parquet_reader__bare_repeated_name_mapping(void)
+{
+    /* A repeated field without a LIST annotation: its id is the list's, and the
+     * mapping's "element" entry names the element. */
+    st_parquet_read_options o = ST_PARQUET_READ_OPTIONS_INIT;
+    st_parquet_reader *r;
+    st_type *s;
+    o.name_mapping = "[{\"field-id\": 1, \"names\": [\"Int32_list\"], \"fields\": ["
+                     "  {\"field-id\": 11, \"names\": [\"element\"]}]},"
+                     " {\"field-id\": 3, \"names\": [\"group_of_lists\"], \"fields\": ["
+                     "  {\"field-id\": 30, \"names\": [\"Int32_list_in_group\"]}]}]";
+    st_pass(st_parquet_reader_open(&r, PT("repeated_primitive_no_list.parquet"), &o));
+    s = st_parquet_reader_file_schema(r);
+    st_assert_eq_i64(s->fields[0].id, 1);
+    st_assert_eq_i64(s->fields[0].type->id, ST_TYPE_LIST);
+    st_assert_eq_i64(s->fields[0].type->fields[0].id, 11);
+    st_assert_eq_i64(s->fields[1].id, ST_FIELD_ID_NONE);
+    st_assert_eq_i64(s->fields[1].type->fields[0].id, ST_FIELD_ID_NONE);
+    st_assert_eq_i64(s->fields[2].type->fields[0].id, 30);
+    st_assert_eq_i64(s->fields[2].type->fields[0].type->fields[0].id, ST_FIELD_ID_NONE);
+    st_assert_eq_i64(read_all(r), 4);
+    st_parquet_reader_free(r);
+}
