@@ -6,7 +6,7 @@ set -eu
 
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
       zlib1g-dev libzstd-dev libsnappy-dev liblz4-dev libbrotli-dev
-      libjansson-dev python3"
+      libjansson-dev libavro-dev libsqlite3-dev libpq-dev postgresql sqlite3 python3"
 
 missing=""
 for p in $PKGS; do

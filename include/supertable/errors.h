@@ -26,6 +26,9 @@ typedef enum st_error_code {
     ST_EIO = -9,           /**< an operating-system or network I/O failure */
     ST_ENOMEM = -10,       /**< out of memory */
     ST_ECANCELED = -11,    /**< the operation was cancelled */
+    ST_EUNKNOWN = -12,     /**< a commit's outcome is unknown (the catalog did not answer):
+                                the change may or may not have landed */
+    ST_ENOTEMPTY = -13,    /**< a namespace still holds tables or namespaces */
     ST_ITEROVER = -31      /**< an iterator has no more items; not a failure */
 } st_error_code;
 
@@ -45,7 +48,11 @@ typedef enum st_error_class {
     ST_ERROR_CSV,
     ST_ERROR_JSON,
     ST_ERROR_CLI,
-    ST_ERROR_THREAD
+    ST_ERROR_THREAD,
+    ST_ERROR_AVRO,
+    ST_ERROR_ICEBERG,
+    ST_ERROR_CATALOG,
+    ST_ERROR_TABLE
 } st_error_class;
 
 /** The detail of a failure. `message` is one line, without a trailing newline. */

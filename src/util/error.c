@@ -98,6 +98,8 @@ const char *st_error_code_name(int code)
     case ST_EIO: return "ST_EIO";
     case ST_ENOMEM: return "ST_ENOMEM";
     case ST_ECANCELED: return "ST_ECANCELED";
+    case ST_EUNKNOWN: return "ST_EUNKNOWN";
+    case ST_ENOTEMPTY: return "ST_ENOTEMPTY";
     case ST_ITEROVER: return "ST_ITEROVER";
     default: return "ST_ERROR";
     }
