@@ -7,6 +7,7 @@
  */
 #include "spec_test.h"
 
+#include <supertable/parquet.h>
 #include <supertable/vector.h>
 
 /* 2017-11-16T22:31:08 */
@@ -655,4 +656,67 @@ void test_spec_transform__vector_alloc_failures(void)
         }
     }
     st_vector_free(in);
+}
+
+/* ------------------------------------------------------------- fixture */
+
+/*
+ * Spark wrote icebird-spark-rename-column with spec [bucket[4](id),
+ * identity(date)] into Hive-style directories: every row's transformed
+ * values must name its file's directory, and the bucket results serialize
+ * to the manifest list's summary bounds (00000000 .. 03000000).
+ */
+void test_spec_transform__spark_fixture_partitions(void)
+{
+    static const struct {
+        const char *file;
+        int32_t bucket;
+        const char *date;
+    } files[] = {
+        {"id_bucket=0/date=2022-01-01/00000-20-b65939d1-96e1-4d30-a733-aa5264a479aa-00001.parquet",
+         0, "2022-01-01"},
+        {"id_bucket=2/date=2022-01-02/00000-20-b65939d1-96e1-4d30-a733-aa5264a479aa-00003.parquet",
+         2, "2022-01-02"},
+        {"id_bucket=3/date=null/00000-20-b65939d1-96e1-4d30-a733-aa5264a479aa-00002.parquet", 3,
+         "null"},
+    };
+    st_transform bucket = tr("bucket[4]"), ident = tr("identity");
+    int64_t rows = 0;
+    for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+        char rel[256];
+        st_parquet_reader *r = NULL;
+        st_batch *b = NULL;
+        st_vector *ids = NULL, *dates = NULL;
+        snprintf(rel, sizeof(rel), "iceberg-fixtures/icebird-spark-rename-column/data/%s",
+                 files[f].file);
+        st_pass(st_parquet_reader_open(&r, st_test_resource(rel), NULL));
+        st_pass(st_parquet_reader_read_row_group(&b, r, 0));
+        st_assert(b->n_columns == 5 && b->columns[0]->type->id == ST_TYPE_INT &&
+                  b->columns[2]->type->id == ST_TYPE_DATE);
+        st_pass(st_transform_apply_vector(&bucket, b->columns[0], &ids));
+        st_pass(st_transform_apply_vector(&ident, b->columns[2], &dates));
+        for (int64_t i = 0; i < b->length; i++) {
+            st_value v, part;
+            st_buf text = ST_BUF_INIT, bytes = ST_BUF_INIT;
+            st_value_from_vector(&v, ids, i);
+            st_assert_eq_i64(v.v.i32, files[f].bucket);
+            st_pass(st_value_to_bytes(&bytes, &v));
+            st_assert(bytes.len == 4 && bytes.ptr[0] == (uint8_t)files[f].bucket);
+            st_value_from_vector(&v, dates, i);
+            st_pass(st_value_to_text(&text, &v));
+            st_assert_eq_str(st_buf_cstr(&text), files[f].date);
+            /* the scalar form agrees */
+            st_value_from_vector(&v, b->columns[0], i);
+            st_pass(st_transform_apply(&bucket, &v, &part));
+            st_assert_eq_i64(part.v.i32, files[f].bucket);
+            st_buf_dispose(&text);
+            st_buf_dispose(&bytes);
+        }
+        rows += b->length;
+        st_vector_free(ids);
+        st_vector_free(dates);
+        st_batch_free(b);
+        st_parquet_reader_free(r);
+    }
+    st_assert_eq_i64(rows, 4);
 }
