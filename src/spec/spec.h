@@ -457,6 +457,9 @@ typedef struct st_manifest {
  * @param[out] out release with st_manifest_list_free().
  */
 int st_manifest_list_read(st_manifest_list **out, const char *path);
+/* The same from memory (`data` is not kept); `name` names it in messages. */
+int st_manifest_list_read_buffer(st_manifest_list **out, const void *data, size_t len,
+                                 const char *name);
 void st_manifest_list_free(st_manifest_list *l);
 
 /*
@@ -468,6 +471,9 @@ void st_manifest_list_free(st_manifest_list *l);
  */
 int st_manifest_read(st_manifest **out, const char *path, const st_manifest_file *mf,
                      const st_type *partition_type);
+/* The same from memory (`data` is not kept); `name` names it in messages. */
+int st_manifest_read_buffer(st_manifest **out, const void *data, size_t len, const char *name,
+                            const st_manifest_file *mf, const st_type *partition_type);
 void st_manifest_free(st_manifest *m);
 
 /* Writes a manifest (entries of one spec, one content kind). */
@@ -480,6 +486,8 @@ typedef struct st_manifest_writer_options {
     const st_schema *schema;         /* the table's current schema */
     st_content content;              /* DATA or a delete kind ("deletes") */
     int64_t snapshot_id;             /* the committing snapshot (added_snapshot_id) */
+    const char *schema_json;         /* the table schema as metadata JSON (the manifest's
+                                        "schema" key); required */
 } st_manifest_writer_options;
 
 /* The file is published atomically at `path` when closed. */
