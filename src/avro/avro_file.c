@@ -176,6 +176,9 @@ const char *st_avro_reader_meta(const st_avro_reader *r, const char *key, size_t
     return NULL;
 }
 
+int st_avro_reader_meta_count(const st_avro_reader *r) { return r->n_meta; }
+const char *st_avro_reader_meta_key(const st_avro_reader *r, int i) { return r->keys[i]; }
+
 static int setup_schema(st_avro_reader *r)
 {
     size_t slen;
@@ -191,8 +194,9 @@ static int setup_schema(st_avro_reader *r)
     rc = avro_schema_from_json_length(clean, strlen(clean), &r->aschema);
     st_free(clean);
     if (rc != 0) {
+        /* avro-c answers ENOMEM for some malformed schemas (a bad name): corrupt */
         r->aschema = NULL;
-        return st_avro_error(ST_ECORRUPT, rc, r->name, "avro.schema");
+        return st_avro_error(ST_ECORRUPT, EINVAL, r->name, "avro.schema");
     }
     if (!(r->iface = avro_generic_class_from_schema(r->aschema)))
         return st_avro_error(ST_ECORRUPT, EINVAL, r->name, "avro.schema");

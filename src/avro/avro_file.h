@@ -102,6 +102,9 @@ typedef struct st_avro_reader st_avro_reader;
 int st_avro_reader_open(st_avro_reader **out, const uint8_t *data, size_t len, const char *name);
 /* A metadata value (NUL-terminated, borrowed; *len_out without the NUL) or NULL. */
 const char *st_avro_reader_meta(const st_avro_reader *r, const char *key, size_t *len_out);
+/* The i-th metadata key in file order (0 <= i < st_avro_reader_meta_count()). */
+int st_avro_reader_meta_count(const st_avro_reader *r);
+const char *st_avro_reader_meta_key(const st_avro_reader *r, int i);
 /* The writer schema (a record for Iceberg files). Borrowed. */
 const st_avro_type *st_avro_reader_schema(const st_avro_reader *r);
 /* The schema JSON text as written. Borrowed. */

@@ -69,6 +69,25 @@ static int valid_avro_name(const char *s)
     return 1;
 }
 
+/* "a.b.c": dotted Avro names (namespaces) */
+static int valid_full_name(const char *s)
+{
+    char part[256];
+    for (;;) {
+        const char *dot = strchr(s, '.');
+        size_t n = dot ? (size_t)(dot - s) : strlen(s);
+        if (n == 0 || n >= sizeof part)
+            return 0;
+        memcpy(part, s, n);
+        part[n] = 0;
+        if (!valid_avro_name(part))
+            return 0;
+        if (!dot)
+            return 1;
+        s = dot + 1;
+    }
+}
+
 static const char *last_component(const char *s)
 {
     const char *dot = strrchr(s, '.');
@@ -258,6 +277,8 @@ static int parse_object(walk *w, json_t *j, const st_avro_type **out, int depth)
             return bad(w, "a named type without a name", NULL);
         if (!(t->name = st_arena_strdup(w->arena, json_string_value(name))))
             return ST_ENOMEM;
+        if (!valid_full_name(t->name))
+            return bad(w, "a type name that is not an Avro name", t->name);
         /* defined before its fields: a record may refer to itself */
         if ((rc = define(w, t->name, t)) < 0)
             return rc;

@@ -494,9 +494,11 @@ typedef struct st_manifest_writer_options {
 int st_manifest_writer_open(st_manifest_writer **out, const char *path,
                             const st_manifest_writer_options *opts);
 /*
- * Adds an entry. ADDED entries of the committing snapshot are written with null
- * snapshot id and sequence numbers (v2+: they inherit); EXISTING and DELETED
- * entries keep theirs explicitly. v1 writes snapshot_id always.
+ * Adds an entry. As Java does, the snapshot id is always written (ST_NULL64:
+ * the writer's snapshot); ADDED entries of the committing snapshot are written
+ * with null data and file sequence numbers (v2+: they inherit the manifest
+ * list's); EXISTING and DELETED entries keep theirs explicitly (required).
+ * Partition values must have the partition type's field types.
  */
 int st_manifest_writer_add(st_manifest_writer *w, const st_manifest_entry *e);
 /*
