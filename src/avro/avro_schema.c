@@ -107,6 +107,10 @@ static st_avro_type *lookup(const walk *w, const char *name)
 
 static int define(walk *w, const char *name, st_avro_type *t)
 {
+    /* a second definition is invalid, and avro-c leaks on it: refuse it first */
+    for (int i = 0; i < w->n_names; i++)
+        if (strcmp(w->names[i].name, name) == 0)
+            return bad(w, "a type defined twice", name);
     if (w->n_names == w->cap_names) {
         int cap = w->cap_names ? 2 * w->cap_names : 16;
         named *n = st_reallocarray(w->names, (size_t)cap, sizeof *n);
@@ -173,7 +177,7 @@ static int parse_fields(walk *w, json_t *obj, st_avro_type *t, int depth)
     if (!json_is_array(fields))
         return bad(w, "a record without a fields array", t->name);
     size_t n = json_array_size(fields);
-    if (n > 100000)
+    if (n > 10000)
         return bad(w, "a record with too many fields", t->name);
     t->fields = st_arena_calloc(w->arena, n ? n : 1, sizeof *t->fields);
     if (!t->fields)
@@ -201,6 +205,9 @@ static int parse_fields(walk *w, json_t *obj, st_avro_type *t, int depth)
             w->changed = 1;
         }
         min += fd->type->min_size;
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(t->fields[k].name, fd->name) == 0)
+                return bad(w, "a record with two fields of one name", fd->name);
     }
     t->min_size = min;
     return 0;

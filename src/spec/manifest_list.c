@@ -140,7 +140,10 @@ static int read_summaries(list_reader *lr, st_arena *a, avro_value_t *rec, st_ma
                                 lr->file, i);
         if (avro_value_get_type(&item) == AVRO_UNION) {
             avro_value_t b;
-            avro_value_get_current_branch(&item, &b);
+            if (avro_value_get_current_branch(&item, &b) != 0 ||
+                avro_value_get_type(&b) != AVRO_RECORD)
+                return st_error_set(ST_ECORRUPT, ST_ERROR_ICEBERG,
+                                    "'%s': partition summary %zu is null", lr->file, i);
             item = b;
         }
         int flag = 0;

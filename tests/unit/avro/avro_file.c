@@ -60,8 +60,8 @@ static int read_records(const uint8_t *data, size_t len, int64_t *n_out)
     if ((rc = st_avro_reader_open(&r, data, len, "mem.avro")) < 0)
         return rc;
     while ((rc = st_avro_reader_next(r, &rec)) == 0) {
-        int64_t a;
-        int32_t x;
+        int64_t a = 0;
+        int32_t x = 0;
         size_t n;
         avro_value_get_by_index(rec, 0, &f, NULL);
         avro_value_get_long(&f, &a);
@@ -71,7 +71,7 @@ static int read_records(const uint8_t *data, size_t len, int64_t *n_out)
         if (a % 2) {
             st_assert(avro_value_get_type(&b) == AVRO_NULL);
         } else {
-            const char *s;
+            const char *s = NULL;
             char want[32];
             snprintf(want, sizeof want, "v%lld", (long long)a);
             avro_value_get_string(&b, &s, &n);
@@ -188,7 +188,7 @@ static int count_records(const st_buf *f, int64_t *n)
         return rc;
     while ((rc = st_avro_reader_next(r, &rec)) == 0) {
         avro_value_t v;
-        int64_t a;
+        int64_t a = 0;
         avro_value_get_by_index(rec, 0, &v, NULL);
         avro_value_get_long(&v, &a);
         st_assert_eq_i64(a, *n * 1000);
