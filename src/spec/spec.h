@@ -514,6 +514,9 @@ void st_manifest_writer_abort(st_manifest_writer *w);
  * Writes a manifest list for a snapshot (published atomically at `path`).
  * Entries whose sequence_number is ST_NULL64 get `sequence_number`; a
  * min_sequence_number of ST_NULL64 becomes `sequence_number` too.
+ * v3 (Java's rule): each data manifest whose first_row_id is ST_NULL64 gets
+ * the next row id, starting at `first_row_id`, which then advances by its
+ * existing + added rows; the snapshot's added-rows is the total advance.
  */
 typedef struct st_manifest_list_write_options {
     int format_version;
