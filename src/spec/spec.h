@@ -490,6 +490,9 @@ typedef struct st_manifest {
  * @param[out] out release with st_manifest_list_free().
  */
 int st_manifest_list_read(st_manifest_list **out, const char *path);
+/* The same from memory (`data` is not kept); `name` names it in messages. */
+int st_manifest_list_read_buffer(st_manifest_list **out, const void *data, size_t len,
+                                 const char *name);
 void st_manifest_list_free(st_manifest_list *l);
 
 /*
@@ -501,6 +504,9 @@ void st_manifest_list_free(st_manifest_list *l);
  */
 int st_manifest_read(st_manifest **out, const char *path, const st_manifest_file *mf,
                      const st_type *partition_type);
+/* The same from memory (`data` is not kept); `name` names it in messages. */
+int st_manifest_read_buffer(st_manifest **out, const void *data, size_t len, const char *name,
+                            const st_manifest_file *mf, const st_type *partition_type);
 void st_manifest_free(st_manifest *m);
 
 /* Writes a manifest (entries of one spec, one content kind). */
@@ -513,15 +519,19 @@ typedef struct st_manifest_writer_options {
     const st_schema *schema;         /* the table's current schema */
     st_content content;              /* DATA or a delete kind ("deletes") */
     int64_t snapshot_id;             /* the committing snapshot (added_snapshot_id) */
+    const char *schema_json;         /* the table schema as metadata JSON (the manifest's
+                                        "schema" key); required */
 } st_manifest_writer_options;
 
 /* The file is published atomically at `path` when closed. */
 int st_manifest_writer_open(st_manifest_writer **out, const char *path,
                             const st_manifest_writer_options *opts);
 /*
- * Adds an entry. ADDED entries of the committing snapshot are written with null
- * snapshot id and sequence numbers (v2+: they inherit); EXISTING and DELETED
- * entries keep theirs explicitly. v1 writes snapshot_id always.
+ * Adds an entry. As Java does, the snapshot id is always written (ST_NULL64:
+ * the writer's snapshot); ADDED entries of the committing snapshot are written
+ * with null data and file sequence numbers (v2+: they inherit the manifest
+ * list's); EXISTING and DELETED entries keep theirs explicitly (required).
+ * Partition values must have the partition type's field types.
  */
 int st_manifest_writer_add(st_manifest_writer *w, const st_manifest_entry *e);
 /*
@@ -537,6 +547,9 @@ void st_manifest_writer_abort(st_manifest_writer *w);
  * Writes a manifest list for a snapshot (published atomically at `path`).
  * Entries whose sequence_number is ST_NULL64 get `sequence_number`; a
  * min_sequence_number of ST_NULL64 becomes `sequence_number` too.
+ * v3 (Java's rule): each data manifest whose first_row_id is ST_NULL64 gets
+ * the next row id, starting at `first_row_id`, which then advances by its
+ * existing + added rows; the snapshot's added-rows is the total advance.
  */
 typedef struct st_manifest_list_write_options {
     int format_version;
