@@ -112,6 +112,39 @@ st_vector *st_col_vector_shell(st_type *type);
  */
 int st_col_vector_append_from(st_vector *dst, const st_vector *src, int64_t i);
 
+/*
+ * Gathers rows: row i of the result is row idx[i] of v (indices may repeat
+ * and come in any order). Every type, nested ones included. Null rows of
+ * strings, lists and maps come out empty, null fixed-width slots zeroed.
+ * @param[out] out a new vector; release with st_vector_free().
+ * @return 0, ST_EINVALID (an index outside [0, length), more than INT32_MAX
+ *         bytes or elements), ST_ENOMEM.
+ */
+int st_vector_take(st_vector **out, const st_vector *v, const int64_t *idx, int64_t n);
+/* st_vector_take() of every column. @param[out] out release with st_batch_free(). */
+int st_batch_take(st_batch **out, const st_batch *b, const int64_t *idx, int64_t n);
+
+/* One key of a row sort: a column of the batch's length (a batch column or a
+ * derived one, e.g. a transform's result), borrowed. */
+typedef struct st_sort_key {
+    const st_vector *column;
+    int descending;
+    int nulls_first;   /* null placement, independent of the direction */
+} st_sort_key;
+
+/*
+ * The row order of a batch by the keys: a stable sort (rows with equal keys
+ * keep their order) in Iceberg's order of each type (signed numbers; -0.0
+ * before +0.0 and NaN after all other floats; strings, binary, uuid and fixed
+ * as unsigned bytes; decimals as 128-bit integers). Only the batch's length
+ * is used; keys must be primitive columns of that length. No keys: the
+ * identity order.
+ * @param[out] out_idx b->length row indices; the caller st_free()s them.
+ * @return 0, ST_EINVALID (nested key, wrong length), ST_ENOMEM.
+ */
+int st_batch_sort_indices(int64_t **out_idx, const st_batch *b, const st_sort_key *keys,
+                          int n_keys);
+
 /* The importers behind st_arrow_import_vector/batch with the type already derived
  * from `schema` (a stream reuses its reader's). Consume `array` in all cases. */
 struct ArrowArray;
