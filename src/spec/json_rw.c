@@ -4,6 +4,7 @@
  * metadata and commit-model JSON code (see metadata_int.h).
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,12 +135,19 @@ void st_jw_raw(st_jw *w, const char *json)
 static void jw_real(st_jw *w, double d)
 {
     char tmp[40];
-    int n = 0;
-    for (int prec = 1; prec <= 17; prec++) {
-        n = snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
+    int n = 0, prec;
+    for (prec = 1; prec < 17; prec++) {
+        snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
         if (strtod(tmp, NULL) == d)
             break;
     }
+    /* Whole numbers below 1e16 in positional form ("10.0", not "1e+01"). */
+    if (d != 0 && fabs(d) < 1e16) {
+        int exp10 = (int)floor(log10(fabs(d)));
+        if (exp10 >= prec)
+            prec = exp10 + 1;
+    }
+    n = snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
     if (!strpbrk(tmp, ".eEn"))
         n += snprintf(tmp + n, sizeof(tmp) - (size_t)n, ".0");
     jw_sep(w);

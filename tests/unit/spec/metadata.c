@@ -803,3 +803,27 @@ void test_spec_metadata__allocation_failures(void)
     }
     free(data);
 }
+
+void test_spec_metadata__json_values_and_files(void)
+{
+    static const struct {
+        const char *in, *out;
+    } values[] = {
+        {"0.1", "0.1"},       {"1e300", "1e+300"},  {"-0.0", "-0.0"},   {"2.5E-3", "0.0025"},
+        {"10.0", "10.0"},     {"-7", "-7"},         {"\"\\u0001\\n\"", "\"\\u0001\\n\""},
+        {"[true,null]", "[true,null]"}, {"{\"b\":1,\"a\":[]}", "{\"b\":1,\"a\":[]}"},
+    };
+    for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+        json_error_t err;
+        json_t *j = json_loads(values[i].in, JSON_DECODE_ANY, &err);
+        char *text = NULL;
+        st_assert(j != NULL);
+        st_pass(st_json_text(&text, j));
+        st_assert_eq_str(text, values[i].out);
+        st_free(text);
+        json_decref(j);
+    }
+    st_table_metadata *m = NULL;
+    st_fail_with(ST_ENOTFOUND, st_metadata_read_file(&m, st_test_path("missing.metadata.json")));
+    st_assert(m == NULL);
+}

@@ -376,6 +376,13 @@ void test_spec_update__add_schema(void)
     apply_fails(m2, &c, ST_EINVALID, "identifier field id 9");
     upd(&c, ST_UPD_ADD_SCHEMA);
     apply_fails(m2, &c, ST_EINVALID, "the schema is not a struct");
+    u = upd(&c, ST_UPD_ADD_SCHEMA);
+    u->schema = mk_schema("a int");
+    u->schema.defaults = st_calloc(1, sizeof(st_field_default));
+    u->schema.n_defaults = 1;
+    u->schema.defaults[0].field_id = 1;
+    u->schema.defaults[0].write_default = st_strdup("3");
+    apply_fails(m2, &c, ST_EINVALID, "field defaults need format version 3");
 
     /* remove-schemas: never the current one */
     upd(&c, ST_UPD_REMOVE_SCHEMAS)->ids32 = st_malloc(2 * sizeof(int32_t));
