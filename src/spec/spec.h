@@ -193,11 +193,22 @@ uint32_t st_murmur3_32(const void *data, size_t len, uint32_t seed);
 
 /* ================================================================ schema */
 
+/* v3 field defaults, kept as the JSON text of the value ("34", "\"a\"", "{}")
+ * because st_field has no room for them; looked up by field id (nested fields
+ * included: ids are unique in a schema). */
+typedef struct st_field_default {
+    int32_t field_id;
+    char *initial_default;       /* JSON text or NULL */
+    char *write_default;         /* JSON text or NULL */
+} st_field_default;
+
 typedef struct st_schema {
     int32_t schema_id;
     st_type *type;               /* a struct type with field ids; a reference owned here */
     int32_t *identifier_ids;
     int n_identifier_ids;
+    st_field_default *defaults;  /* fields with an initial-default or write-default */
+    int n_defaults;
 } st_schema;
 
 /* Finds a field anywhere in the schema by id (nested included: struct fields,
@@ -344,6 +355,10 @@ typedef struct st_table_metadata {
 void st_metadata_free(st_table_metadata *m);
 /* Deep copy. @param[out] out release with st_metadata_free(). */
 int st_metadata_clone(st_table_metadata **out, const st_table_metadata *m);
+
+/* Model equality: every serialized field (properties, summaries and refs as
+ * maps); metadata_location is not compared. 1 when equal. */
+int st_metadata_equals(const st_table_metadata *a, const st_table_metadata *b);
 
 /* Lookups; borrowed pointers or NULL. */
 const st_schema *st_metadata_schema(const st_table_metadata *m, int32_t schema_id);

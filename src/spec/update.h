@@ -89,7 +89,10 @@ typedef struct st_change {
 
 void st_change_init(st_change *c);
 void st_change_free(st_change *c); /* frees the contents, not `c` */
-/* Appends zeroed items and returns a pointer to them (NULL on OOM). */
+/* Appends an item and returns a pointer to it (NULL on OOM). The item is
+ * zeroed except for the "absent" markers: ST_NULL64 for the requirement's
+ * snapshot_id; ST_NULL32/ST_NULL64 for the update's last_column_id, snapshot
+ * parent/schema/row-lineage fields, ref retention and statistics footer size. */
 st_requirement *st_change_add_req(st_change *c, st_requirement_kind kind);
 st_update *st_change_add_update(st_change *c, st_update_kind kind);
 void st_update_dispose(st_update *u);
@@ -110,12 +113,29 @@ int st_requirements_check(const st_table_metadata *base, const st_requirement *r
  * spec or sort order equal to an existing one reuses its id; every change sets
  * last-updated-ms to `now_ms` and appends the base file to the metadata log
  * (capped by write.metadata.previous-versions-max, default 100).
- * Invalid updates -> ST_EINVALID naming the update and the reason.
+ * Invalid updates -> ST_EINVALID naming the update and the reason; a stale
+ * sequence number or first-row-id (a concurrent commit got there first) ->
+ * ST_ECONFLICT.
  * @param[out] out the new metadata (metadata_location NULL); release with
- *             st_metadata_free(). *changed is 0 when nothing changed.
+ *             st_metadata_free(). *changed is 0 when nothing changed: *out is
+ *             then an exact copy of `base` (metadata_location included).
  */
 int st_updates_apply(st_table_metadata **out, int *changed, const st_table_metadata *base,
                      const st_update *updates, int n, int64_t now_ms);
+
+/*
+ * A new table in one call: builds the create change (assign-uuid with a fresh
+ * random v4 uuid, upgrade-format-version, add-schema, set-current-schema -1,
+ * add-spec, set-default-spec -1, add-sort-order, set-default-sort-order -1,
+ * set-location, set-properties) and applies it to no base. `spec` and `order`
+ * may be NULL (unpartitioned, unsorted), `props` too; format_version 0 means 2.
+ * Partition field ids below 0 are assigned. The inputs are copied.
+ * @param[out] out release with st_metadata_free().
+ */
+int st_metadata_new(st_table_metadata **out, const st_schema *schema,
+                    const st_partition_spec *spec, const st_sort_order *order,
+                    const char *location, const st_props *props, int format_version,
+                    int64_t now_ms);
 
 /*
  * REST JSON: parse {"requirements":[...],"updates":[...]} (other keys such as
