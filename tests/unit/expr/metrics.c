@@ -13,18 +13,19 @@
 #include <supertable/types.h>
 
 #include "expr/expr.h"
+#include "gen.h"
 
 /* field ids: i 1, l 2, d 3, f 4, s 5, dec 6, ts 7, req 8, st 9, st.x 10 */
 #define SCHEMA                                                                                  \
     "i int, l long, d double, f float, s string, dec decimal(9,2), ts timestamp, "             \
     "req int not null, st struct<x: int>"
 
-static st_buf pool[64];
+static st_buf bufs[64];
 static int pool_n;
 
 static const uint8_t *encode(const st_value *v, size_t *len)
 {
-    st_buf *b = &pool[pool_n++];
+    st_buf *b = &bufs[pool_n++];
     memset(b, 0, sizeof(*b));
     st_pass(st_value_to_bytes(b, v));
     *len = b->len;
@@ -34,7 +35,7 @@ static const uint8_t *encode(const st_value *v, size_t *len)
 static void pool_free(void)
 {
     for (int i = 0; i < pool_n; i++)
-        st_buf_dispose(&pool[i]);
+        st_buf_dispose(&bufs[i]);
     pool_n = 0;
 }
 
@@ -377,5 +378,136 @@ void test_expr_metrics__corrupt_bounds_and_bad_calls(void)
     st_fail_with(ST_ECORRUPT, st_expr_metrics_must_match(e, &f, schema));
     st_expr_free(u);
     st_expr_free(e);
+    st_type_free(schema);
+}
+
+/* ------------------------------------------------- stats from real rows */
+
+static st_value gen_value(const gen_col *c, gen_val x)
+{
+    st_value v;
+    memset(&v, 0, sizeof(v));
+    v.type = c->type;
+    switch (c->type) {
+    case ST_TYPE_INT:
+    case ST_TYPE_DATE: v.v.i32 = (int32_t)x.i; break;
+    case ST_TYPE_DOUBLE: v.v.f64 = x.f; break;
+    case ST_TYPE_FLOAT: v.v.f32 = (float)x.f; break;
+    case ST_TYPE_STRING:
+        v.v.bytes.ptr = (const uint8_t *)x.s;
+        v.v.bytes.len = strlen(x.s);
+        break;
+    case ST_TYPE_BOOLEAN: v.v.b = (int)x.i; break;
+    case ST_TYPE_DECIMAL:
+        v.v.dec.lo = (uint64_t)x.i;
+        v.v.dec.hi = x.i < 0 ? -1 : 0;
+        v.scale = 2;
+        break;
+    default: v.v.i64 = x.i; break;
+    }
+    return v;
+}
+
+/* The stats a writer would record for the rows, with random omissions and
+ * string bounds randomly truncated to one byte as Iceberg truncates them (the
+ * upper bound incremented). Entries in field id order. */
+static int stats_of(st_column_stats *out, const gen_val *rows, int n, char (*tbuf)[8])
+{
+    static const int by_id[GEN_NCOLS] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 11, 9, 10};
+    int m = 0;
+    for (int j = 0; j < GEN_NCOLS; j++) {
+        int k = by_id[j], have = 0, nan;
+        const gen_col *c = &GEN_COLS[k];
+        gen_val lo = {0, 0, 0, NULL}, hi = lo;
+        st_column_stats *s = &out[m];
+        st_value v;
+        int64_t nulls = 0, nans = 0;
+        if (gen_pick(8) == 0)
+            continue; /* no stats for the column */
+        for (int r = 0; r < n; r++) {
+            gen_val x = rows[r * GEN_NCOLS + k];
+            if (x.null) {
+                nulls++;
+                continue;
+            }
+            if (c->kind == GEN_FLOAT && isnan(x.f)) {
+                nans++;
+                continue;
+            }
+            if (!have || gen_cmp(c, x, lo, &nan) < 0)
+                lo = x;
+            if (!have || gen_cmp(c, x, hi, &nan) > 0)
+                hi = x;
+            have = 1;
+        }
+        *s = stat(c->field_id, gen_pick(6) ? n : -1, gen_pick(6) ? nulls : -1,
+                  c->kind == GEN_FLOAT && gen_pick(6) ? nans : -1);
+        if (have && gen_pick(6)) {
+            v = gen_value(c, lo);
+            if (c->kind == GEN_STR && v.v.bytes.len > 1 && gen_pick(2))
+                v.v.bytes.len = 1;
+            bounds(s, &v, NULL);
+        }
+        if (have && gen_pick(6)) {
+            v = gen_value(c, hi);
+            if (c->kind == GEN_STR && v.v.bytes.len > 1 && gen_pick(2)) {
+                char *t = tbuf[m];
+                t[0] = (char)(v.v.bytes.ptr[0] + 1);
+                v.v.bytes.ptr = (const uint8_t *)t;
+                v.v.bytes.len = 1;
+            }
+            bounds(s, NULL, &v);
+        }
+        m++;
+    }
+    return m;
+}
+
+void test_expr_metrics__agree_with_rows(void)
+{
+    /* might_match = 0 only if no row matches; must_match = 1 only if all do */
+    st_type *schema;
+    gen_val rows[10 * GEN_NCOLS];
+    gen_node pool[GEN_POOL];
+    uint8_t keep[10];
+    long cannot = 0, must_all = 0;
+    st_pass(st_schema_parse(&schema, GEN_SCHEMA));
+    gen_seed(777);
+    for (int batch = 0; batch < 60; batch++) {
+        int n = 1 + gen_pick(6);
+        st_batch *b = gen_batch(schema, n, rows);
+        st_column_stats stats[GEN_NCOLS];
+        char tbuf[GEN_NCOLS][8];
+        int ns = stats_of(stats, rows, n, tbuf);
+        st_data_file f = file_of(n, stats, ns);
+        for (int iter = 0; iter < 300; iter++) {
+            int used = 0, any = 0, all = 1, m, s;
+            gen_node *g = gen_tree(pool, &used, 2);
+            st_buf text = ST_BUF_INIT;
+            st_expr *u, *e;
+            gen_text(&text, g);
+            st_pass(st_expr_parse(&u, st_buf_cstr(&text)));
+            st_pass(st_expr_bind(&e, u, schema, 1));
+            st_pass(st_expr_eval_batch(e, b, keep));
+            for (int r = 0; r < n; r++) {
+                any |= keep[r];
+                all &= keep[r];
+            }
+            m = st_expr_metrics_might_match(e, &f, schema);
+            s = st_expr_metrics_must_match(e, &f, schema);
+            st_assert_msg(m >= 0 && s >= 0, "%s: %s", st_buf_cstr(&text), st_error_last()->message);
+            st_assert_msg(!any || m, "might_match(%s) = 0 but a row matches", st_buf_cstr(&text));
+            st_assert_msg(!s || all, "must_match(%s) = 1 but a row does not match",
+                          st_buf_cstr(&text));
+            cannot += !m;
+            must_all += s;
+            st_expr_free(u);
+            st_expr_free(e);
+            st_buf_dispose(&text);
+        }
+        st_batch_free(b);
+        pool_free();
+    }
+    st_assert_msg(cannot > 1000 && must_all > 1000, "might=0: %ld, must=1: %ld", cannot, must_all);
     st_type_free(schema);
 }
