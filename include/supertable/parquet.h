@@ -193,10 +193,13 @@ typedef struct st_parquet_write_options {
     const char *created_by;      /**< NULL: "SuperTable version X" */
     int threads;                 /**< 0: the process pool; 1: the calling thread;
                                       N > 1: a pool of N threads of the writer's own */
+    /** Footer key/value metadata: key, value, key, value, ..., NULL (copied at open);
+     *  NULL for none. Iceberg writers put the table schema under "iceberg.schema". */
+    const char *const *key_values;
 } st_parquet_write_options;
 
 #define ST_PARQUET_WRITE_OPTIONS_INIT {ST_PARQUET_WRITE_OPTIONS_VERSION, ST_CODEC_ZSTD, \
-                                       0, 0, 0, 0, 0, 0, 0, 0, NULL, 0}
+                                       0, 0, 0, 0, 0, 0, 0, 0, NULL, 0, NULL}
 
 /** Metrics of one leaf column of a written file, as an Iceberg manifest records them. */
 typedef struct st_parquet_column_metrics {
@@ -245,6 +248,13 @@ ST_EXTERN(int) st_parquet_writer_write(st_parquet_writer *w, const st_batch *b);
  *             st_parquet_file_metrics_free().
  */
 ST_EXTERN(int) st_parquet_writer_close(st_parquet_writer *w, st_parquet_file_metrics **metrics);
+/**
+ * Bytes the file holds so far: written row groups plus an estimate of the
+ * buffered rows (their uncompressed size), for rolling files at a target size.
+ */
+ST_EXTERN(int64_t) st_parquet_writer_bytes(const st_parquet_writer *w);
+/** Rows appended so far. */
+ST_EXTERN(int64_t) st_parquet_writer_rows(const st_parquet_writer *w);
 /** Abandons the file (nothing is published) and frees the writer. NULL-safe. */
 ST_EXTERN(void) st_parquet_writer_abort(st_parquet_writer *w);
 

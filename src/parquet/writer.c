@@ -65,6 +65,8 @@ struct st_parquet_writer {
     st_type *schema;
     pw_opts o;
     char *created_by;
+    pq_key_value *kv;           /* footer key/value metadata, in `meta` */
+    uint32_t n_kv;
     pw_schema sch;
     st_pool *pool;              /* NULL: everything on the calling thread */
     st_pool *own_pool;
@@ -216,6 +218,35 @@ static void writer_free(st_parquet_writer *w)
     st_free(w);
 }
 
+static int copy_key_values(st_parquet_writer *w, const char *const *kv)
+{
+    uint32_t n = 0;
+    while (kv[2 * n])
+        n++;
+    if (!n)
+        return 0;
+    if (!(w->kv = st_arena_calloc(&w->meta, n, sizeof(*w->kv))))
+        return ST_ENOMEM;
+    for (uint32_t i = 0; i < n; i++) {
+        w->kv[i].key = st_arena_strdup(&w->meta, kv[2 * i]);
+        w->kv[i].value = kv[2 * i + 1] ? st_arena_strdup(&w->meta, kv[2 * i + 1]) : NULL;
+        if (!w->kv[i].key || (kv[2 * i + 1] && !w->kv[i].value))
+            return ST_ENOMEM;
+    }
+    w->n_kv = n;
+    return 0;
+}
+
+int64_t st_parquet_writer_bytes(const st_parquet_writer *w)
+{
+    return (int64_t)st_output_tell(w->out) + w->buf_bytes;
+}
+
+int64_t st_parquet_writer_rows(const st_parquet_writer *w)
+{
+    return w->rows + w->buf_rows;
+}
+
 int st_parquet_writer_open_output(st_parquet_writer **out, st_output *o, st_type *schema,
                                   const st_parquet_write_options *opts)
 {
@@ -241,6 +272,8 @@ int st_parquet_writer_open_output(st_parquet_writer **out, st_output *o, st_type
         rc = ST_ENOMEM;
         goto fail;
     }
+    if (opts && opts->key_values && (rc = copy_key_values(w, opts->key_values)) < 0)
+        goto fail;
     if ((rc = setup_pool(w, opts ? opts->threads : 0)) < 0 || (rc = make_slots(w)) < 0 ||
         (rc = st_output_write(o, "PAR1", 4)) < 0)
         goto fail;
@@ -817,6 +850,8 @@ static int write_footer(st_parquet_writer *w)
     md.row_groups = w->rgs;
     md.n_row_groups = w->n_rgs;
     md.created_by = w->created_by;
+    md.kv = w->kv;
+    md.n_kv = w->n_kv;
     md.n_column_orders = (uint32_t)w->sch.n_leaves;
     md.column_orders = st_arena_calloc(&w->meta, md.n_column_orders + 1, sizeof(pq_column_order));
     if (!md.column_orders)

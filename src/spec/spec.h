@@ -107,17 +107,45 @@ int st_value_to_bytes(st_buf *out, const st_value *v);
 int st_value_from_bytes(st_value *out, const st_type *type, const uint8_t *data, size_t len);
 
 /*
- * JSON single-value form (defaults, REST literals, partition values in
- * `partition` of a ... ): appends text such as 34, "2017-11-16", "14.20",
- * "00ff" (hex for fixed/binary), "2017-11-16T22:31:08.123456+00:00".
+ * JSON single-value form (defaults, REST literals): appends text such as 34,
+ * true, 1.5, "2017-11-16", "22:31:08.123456", "2017-11-16T22:31:08.123456",
+ * "2017-11-16T22:31:08.123456+00:00" (timestamptz), 9 fraction digits for the
+ * _ns types, "14.20" (decimals as strings with their scale), "00ff" (lowercase
+ * hex for fixed/binary), lowercase uuids, null. NaN and infinities of
+ * float/double are the strings "NaN", "Infinity", "-Infinity" (as Jackson
+ * writes them). ST_EINVALID for a type without a JSON single-value form here
+ * (nested).
  */
 int st_value_to_json(st_buf *out, const st_value *v);
 
-/* Reads the value of row `row` of a vector of a primitive type. Borrowed bytes. */
+/*
+ * Reads the JSON single-value form of a non-null value of a primitive `type`.
+ * `text` is the JSON token's content: for JSON numbers and booleans the token
+ * itself ("34", "-1.5e3", "true"); for JSON strings the string already
+ * unquoted and unescaped by the caller ("2017-11-16", "14.20", "00ff").
+ * float/double also take "NaN", "Infinity" and "-Infinity". Decimals take any
+ * text that is exactly representable at the type's scale ("14.2" for
+ * decimal(4,2), "2E+1"). timestamptz text must carry a zone (any offset,
+ * converted to UTC); timestamp text must not.
+ * Ownership: string values borrow `text` (the caller keeps it alive); uuid,
+ * fixed and binary are decoded into `arena` (required for those types).
+ * @return 0 or ST_EINVALID naming the text and the type.
+ */
+int st_value_from_json_text(st_value *out, const st_type *type, const char *text, size_t len,
+                            st_arena *arena);
+
+/* Reads the value of row `row` of a vector of a primitive type. Borrowed bytes.
+ * A null row gives is_null with the vector's type; nested vectors give a value
+ * with only `type` and is_null set from the row. */
 void st_value_from_vector(st_value *out, const st_vector *v, int64_t row);
 
-/* Human text for messages and CLI output ("2024-03-01", "bucket value 3"). */
-int st_value_format(st_buf *out, const st_value *v);
+/*
+ * Human text for messages and CLI output: the JSON form without quotes
+ * ("2024-03-01", "2024-03-01T10:00:00.000000", "14.20", raw strings), "null"
+ * for null. (Named st_value_to_text because the public formats.h already
+ * exports st_value_format for vector rows.)
+ */
+int st_value_to_text(st_buf *out, const st_value *v);
 
 /* ============================================================ transforms */
 
@@ -172,10 +200,15 @@ typedef struct st_schema {
     int n_identifier_ids;
 } st_schema;
 
-/* Finds a field anywhere in the schema by id (nested included); NULL if absent.
- * If parent_out is not NULL it receives the enclosing type (struct/list/map). */
+/* Finds a field anywhere in the schema by id (nested included: struct fields,
+ * list elements, map keys and values); NULL if absent. Borrowed from schema. */
 const st_field *st_schema_find_id(const st_type *schema, int32_t id);
-/* Finds a field by dotted name ("addr.city"); NULL if absent. Case-sensitive. */
+/* Finds a field by dotted name ("addr.city"); NULL if absent. Case-sensitive.
+ * Names are Iceberg's full names: a list's element is "a.element", a map's
+ * key and value "m.key" and "m.value"; as in Java's index, the fields of a
+ * struct inside a list element or a map value are also found without the
+ * "element"/"value" step ("a.x" for "a.element.x") when that is not ambiguous.
+ * Field names that contain dots are matched too. Borrowed from schema. */
 const st_field *st_schema_find_name(const st_type *schema, const char *name);
 /* Highest field id in the type (0 for none). */
 int32_t st_schema_max_id(const st_type *schema);

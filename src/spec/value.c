@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "spec/spec.h"
+#include "spec/spec_int.h"
 #include "supertable/errors.h"
 
 static int cmp_i64(int64_t a, int64_t b) { return (a > b) - (a < b); }
@@ -66,8 +67,7 @@ static uint64_t get_le(const uint8_t *p, int n)
     return v;
 }
 
-/* Minimal-length big-endian two's complement of a 128-bit value (at least 1 byte). */
-static size_t dec_to_be(uint8_t out[16], st_decimal128 d)
+size_t st_spec_decimal_to_be(uint8_t out[16], st_decimal128 d)
 {
     uint8_t full[16];
     for (int i = 0; i < 8; i++) {
@@ -85,7 +85,7 @@ static size_t dec_to_be(uint8_t out[16], st_decimal128 d)
     return 16 - skip;
 }
 
-static st_decimal128 dec_from_be(const uint8_t *p, size_t n)
+st_decimal128 st_spec_decimal_from_be(const uint8_t *p, size_t n)
 {
     uint8_t full[16];
     uint8_t fill = (n && (p[0] & 0x80)) ? 0xff : 0x00;
@@ -131,7 +131,7 @@ int st_value_to_bytes(st_buf *out, const st_value *v)
         n = 8;
         break;
     }
-    case ST_TYPE_DECIMAL: n = dec_to_be(tmp, v->v.dec); break;
+    case ST_TYPE_DECIMAL: n = st_spec_decimal_to_be(tmp, v->v.dec); break;
     case ST_TYPE_STRING:
     case ST_TYPE_UUID:
     case ST_TYPE_FIXED:
@@ -181,10 +181,15 @@ int st_value_from_bytes(st_value *out, const st_type *type, const uint8_t *data,
         if (len == 8) {
             out->v.i64 = (int64_t)get_le(data, 8);
         } else if (len == 4) {
-            /* date promoted to timestamp (v3): days -> the unit of the type */
+            /* date promoted to timestamp (v3): days -> the unit of the type.
+             * Far dates do not fit (nanoseconds reach only 1677..2262). */
             int64_t days = (int32_t)(uint32_t)get_le(data, 4);
             int ns = type->id == ST_TYPE_TIMESTAMP_NS || type->id == ST_TYPE_TIMESTAMPTZ_NS;
-            out->v.i64 = days * 86400LL * (ns ? 1000000000LL : 1000000LL);
+            if (__builtin_mul_overflow(days, 86400LL * (ns ? 1000000000LL : 1000000LL),
+                                       &out->v.i64))
+                return st_error_set(ST_ECORRUPT, ST_ERROR_ICEBERG,
+                                    "date bound %lld (days) is out of the range of %s",
+                                    (long long)days, st_type_id_name(type->id));
         } else {
             return bad_len(type, len);
         }
@@ -210,7 +215,7 @@ int st_value_from_bytes(st_value *out, const st_type *type, const uint8_t *data,
         return 0;
     case ST_TYPE_DECIMAL:
         if (len < 1 || len > 16) return bad_len(type, len);
-        out->v.dec = dec_from_be(data, len);
+        out->v.dec = st_spec_decimal_from_be(data, len);
         out->scale = type->scale;
         return 0;
     case ST_TYPE_UUID:

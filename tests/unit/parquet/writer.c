@@ -389,3 +389,37 @@ void test_parquet_writer__delta_extremes(void)
     st_batch_free(b);
     st_type_free(s);
 }
+
+void test_parquet_writer__key_values_and_size(void)
+{
+    st_type *s = pwt_schema("a long, s string");
+    pwt_rng r = {7};
+    pwt_cfg cfg = {10, 0, 3, 1, 0};
+    st_batch *b = pwt_random_batch(s, 5000, &r, &cfg);
+    const char *kv[] = {"iceberg.schema", "{\"type\":\"struct\"}", "empty", NULL, NULL};
+    st_parquet_write_options o = ST_PARQUET_WRITE_OPTIONS_INIT;
+    o.key_values = kv;
+    const char *path = st_test_path("kv.parquet");
+    st_parquet_writer *w;
+    st_pass(st_parquet_writer_open(&w, path, s, &o));
+    st_assert_eq_i64(st_parquet_writer_rows(w), 0);
+    int64_t before = st_parquet_writer_bytes(w);
+    st_pass(st_parquet_writer_write(w, b));
+    st_assert_eq_i64(st_parquet_writer_rows(w), 5000);
+    st_assert(st_parquet_writer_bytes(w) > before);
+    st_pass(st_parquet_writer_close(w, NULL));
+
+    st_parquet_reader *rd;
+    st_pass(st_parquet_reader_open(&rd, path, NULL));
+    st_assert_eq_i64(st_parquet_reader_kv_count(rd), 2);
+    const char *k, *v;
+    st_parquet_reader_kv(rd, 0, &k, &v);
+    st_assert_eq_str(k, "iceberg.schema");
+    st_assert_eq_str(v, "{\"type\":\"struct\"}");
+    st_parquet_reader_kv(rd, 1, &k, &v);
+    st_assert_eq_str(k, "empty");
+    st_assert(v == NULL);
+    st_parquet_reader_free(rd);
+    pwt_free_batches(&b, 1);
+    st_type_free(s);
+}
