@@ -8,7 +8,11 @@
  *   binds prints to text that binds and prints the same, and holds no NOT;
  * - on a fixed batch, the rows that match agree with the metrics evaluators
  *   fed the batch's exact stats: might_match is 1 when a row matches, and
- *   must_match is 1 only when every row does.
+ *   must_match is 1 only when every row does;
+ * - projected onto a spec with every transform, a matching row's partition
+ *   tuple satisfies the inclusive projection, a tuple that satisfies the
+ *   strict projection belongs to a matching row, and the manifest summary of
+ *   all the tuples is never ruled out when a row matches.
  */
 #include <math.h>
 #include <stdint.h>
@@ -33,8 +37,22 @@ static st_type *schema;
 static st_batch *batch;
 static st_column_stats stats[32];
 static int n_stats;
-static st_buf bound_bytes[64];
+static st_buf bound_bytes[96];
 static int n_bound_bytes;
+
+/* The partition spec: "source_id:transform". */
+static const char *const SPEC[] = {
+    "1:identity", "5:bucket[4]", "5:truncate[2]", "8:day",          "7:month",
+    "9:year",     "8:hour",      "2:truncate[1000000000]", "11:bucket[8]", "3:void",
+    "10:truncate[50]", "3:identity", "12:truncate[2]", "17:identity", "16:bucket[3]",
+    "13:identity", "6:identity",
+};
+#define NSPEC ((int)(sizeof(SPEC) / sizeof(SPEC[0])))
+static st_partition_field spec_fields[NSPEC];
+static st_partition_spec spec;
+static st_type *partition_type;
+static st_value tuples[ROWS][NSPEC];
+static st_field_summary summaries[NSPEC];
 
 #define CHECK(cond)                                                                              \
     do {                                                                                         \
@@ -159,6 +177,67 @@ static void add_stats(const st_field *f, const st_vector *v, const st_vector *pa
     }
 }
 
+/* The vector holding field `id` and its struct (or NULL). */
+static const st_vector *column_of(int32_t id, const st_vector **parent)
+{
+    *parent = NULL;
+    for (int k = 0; k < schema->n_fields; k++) {
+        const st_field *f = &schema->fields[k];
+        if (f->id == id)
+            return batch->columns[k];
+        if (f->type->id == ST_TYPE_STRUCT)
+            for (int j = 0; j < f->type->n_fields; j++)
+                if (f->type->fields[j].id == id) {
+                    *parent = batch->columns[k];
+                    return batch->columns[k]->children[j];
+                }
+    }
+    return NULL;
+}
+
+static void build_partitions(void)
+{
+    for (int i = 0; i < NSPEC; i++) {
+        st_partition_field *pf = &spec_fields[i];
+        const char *colon = strchr(SPEC[i], ':');
+        const st_vector *v, *parent;
+        st_value lo, hi;
+        int have = 0;
+        pf->source_id = atoi(SPEC[i]);
+        pf->field_id = 1000 + i;
+        pf->name = (char *)SPEC[i];
+        CHECK(st_transform_parse(&pf->transform, colon + 1) == 0);
+        CHECK((v = column_of(pf->source_id, &parent)) != NULL);
+        for (int r = 0; r < ROWS; r++) {
+            st_value x, *t = &tuples[r][i];
+            if (!row_value(v, r, &x) || (parent && !st_vector_is_valid(parent, r)))
+                x.is_null = 1;
+            CHECK(st_transform_apply(&pf->transform, &x, t) == 0);
+            if (t->is_null) {
+                summaries[i].contains_null = 1;
+                continue;
+            }
+            if ((t->type == ST_TYPE_DOUBLE && isnan(t->v.f64)) ||
+                (t->type == ST_TYPE_FLOAT && isnan(t->v.f32))) {
+                summaries[i].contains_nan = 1;
+                continue;
+            }
+            if (!have || st_value_compare(t, &lo) < 0)
+                lo = *t;
+            if (!have || st_value_compare(t, &hi) > 0)
+                hi = *t;
+            have = 1;
+        }
+        if (have) {
+            summaries[i].lower = encode(&lo, &summaries[i].lower_len);
+            summaries[i].upper = encode(&hi, &summaries[i].upper_len);
+        }
+    }
+    spec.fields = spec_fields;
+    spec.n_fields = NSPEC;
+    CHECK(st_partition_type(&partition_type, &spec, schema) == 0);
+}
+
 static int cmp_stats(const void *a, const void *b)
 {
     return ((const st_column_stats *)a)->field_id - ((const st_column_stats *)b)->field_id;
@@ -233,6 +312,35 @@ static void check_rows(const st_expr *e)
     CHECK(!s || all);
 }
 
+static void check_projections(const st_expr *e)
+{
+    uint8_t keep[ROWS];
+    st_expr *pi = NULL, *ps = NULL;
+    st_manifest_file mf;
+    int any = 0;
+    CHECK(st_expr_eval_batch(e, batch, keep) == 0);
+    CHECK(st_expr_project_inclusive(&pi, e, &spec, schema) == 0);
+    CHECK(st_expr_project_strict(&ps, e, &spec, schema) == 0);
+    CHECK(pi->state == ST_EXPR_PROJECTED && ps->state == ST_EXPR_PROJECTED);
+    for (int r = 0; r < ROWS; r++) {
+        int in = st_expr_eval_partition(pi, tuples[r], NSPEC);
+        int st = st_expr_eval_partition(ps, tuples[r], NSPEC);
+        CHECK(in == 0 || in == 1);
+        CHECK(st == 0 || st == 1);
+        CHECK(!keep[r] || in);
+        CHECK(!st || keep[r]);
+        any |= keep[r];
+    }
+    memset(&mf, 0, sizeof(mf));
+    mf.partitions = summaries;
+    mf.n_partitions = NSPEC;
+    CHECK(!any || st_expr_manifest_might_match(pi, &mf, partition_type) == 1);
+    CHECK(!any || st_expr_manifest_might_match(pi, &mf, NULL) == 1);
+    check_printed(pi, 0);
+    st_expr_free(pi);
+    st_expr_free(ps);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *text = malloc(size + 1);
@@ -243,6 +351,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!batch) {
         build_batch();
         build_stats();
+        build_partitions();
     }
     memcpy(text, data, size);
     text[size] = 0;
@@ -260,6 +369,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(e->state == ST_EXPR_BOUND && !has_not(e));
     check_printed(e, 1);
     check_rows(e);
+    check_projections(e);
 done:
     st_expr_free(u);
     st_expr_free(e);

@@ -612,7 +612,5 @@ static int format_node(st_buf *out, const st_expr *e)
 
 int st_expr_to_string(st_buf *out, const st_expr *e)
 {
-    int rc = format_node(out, e);
-    /* st_buf's string helpers keep it NUL-terminated; an empty tree cannot happen */
-    return rc;
+    return format_node(out, e);
 }

@@ -70,7 +70,7 @@ static const char *nested_kind(const st_type *t)
     return t->id == ST_TYPE_LIST ? "a list" : t->id == ST_TYPE_MAP ? "a map" : "a struct";
 }
 
-static int resolve(binder *b, const st_expr_term *u, st_expr_term *t)
+static int resolve(const binder *b, const st_expr_term *u, st_expr_term *t)
 {
     const st_type *cur = b->schema;
     const st_field *f = NULL;
@@ -585,7 +585,7 @@ static int bind_predicate(const binder *b, const st_expr *u, int neg, st_expr **
     st_expr *kids[2];
     int rc;
 
-    if ((rc = resolve((binder *)b, &u->term, &t)) < 0 ||
+    if ((rc = resolve(b, &u->term, &t)) < 0 ||
         (rc = bind_leaf(b, u, neg ? expr_negate_op(u->op) : u->op, &t, &kids[0])) < 0)
         return rc;
     if (neg && expr_is_float(t.type.id) && is_ordered_op(u->op)) {

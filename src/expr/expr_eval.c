@@ -65,6 +65,12 @@ static int bytes_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
     return (al > bl) - (al < bl);
 }
 
+/* String data; an all-empty vector may have none, and NULL + 0 is undefined. */
+static inline const uint8_t *data_of(const st_vector *v)
+{
+    return v->data ? v->data : (const uint8_t *)"";
+}
+
 /* The value of row i as an st_value (bytes borrowed from the vector). */
 static void row_value(const st_vector *v, int64_t i, st_value *out)
 {
@@ -83,7 +89,7 @@ static void row_value(const st_vector *v, int64_t i, st_value *out)
     case ST_TYPE_STRING:
     case ST_TYPE_BINARY: {
         const int32_t *off = (const int32_t *)(const void *)v->values;
-        out->v.bytes.ptr = v->data + off[i];
+        out->v.bytes.ptr = data_of(v) + off[i];
         out->v.bytes.len = (size_t)(off[i + 1] - off[i]);
         break;
     }
@@ -102,28 +108,28 @@ static void cmp_strings(const st_vector *v, int64_t n, const st_value *lit, st_e
                         uint8_t *out)
 {
     const int32_t *off = (const int32_t *)(const void *)v->values;
-    const uint8_t *lp = lit->v.bytes.ptr;
+    const uint8_t *lp = lit->v.bytes.ptr, *data = data_of(v);
     size_t ll = lit->v.bytes.len;
     if (op == ST_EXPR_EQ || op == ST_EXPR_NE) {
         uint8_t eq = op == ST_EXPR_EQ;
         for (int64_t i = 0; i < n; i++) {
             size_t len = (size_t)(off[i + 1] - off[i]);
-            out[i] = (uint8_t)((len == ll && (ll == 0 || memcmp(v->data + off[i], lp, ll) == 0)) == eq);
+            out[i] = (uint8_t)((len == ll && (ll == 0 || memcmp(data + off[i], lp, ll) == 0)) == eq);
         }
         return;
     }
     for (int64_t i = 0; i < n; i++)
-        out[i] = cmp_holds(op, bytes_cmp(v->data + off[i], (size_t)(off[i + 1] - off[i]), lp, ll));
+        out[i] = cmp_holds(op, bytes_cmp(data + off[i], (size_t)(off[i + 1] - off[i]), lp, ll));
 }
 
 static void starts_with(const st_vector *v, int64_t n, const st_value *lit, int neg, uint8_t *out)
 {
     const int32_t *off = (const int32_t *)(const void *)v->values;
-    const uint8_t *lp = lit->v.bytes.ptr;
+    const uint8_t *lp = lit->v.bytes.ptr, *data = data_of(v);
     size_t ll = lit->v.bytes.len;
     for (int64_t i = 0; i < n; i++) {
         size_t len = (size_t)(off[i + 1] - off[i]);
-        int hit = len >= ll && memcmp(v->data + off[i], lp, ll) == 0;
+        int hit = len >= ll && (ll == 0 || memcmp(data + off[i], lp, ll) == 0);
         out[i] = (uint8_t)(hit != neg);
     }
 }

@@ -754,6 +754,8 @@ int st_expr_parse(st_expr **out, const char *text)
     int rc;
 
     *out = NULL;
+    if (!text)
+        return st_error_set(ST_EINVALID, ST_ERROR_ICEBERG, "filter: no text");
     memset(&p, 0, sizeof(p));
     p.src = text;
     if (!(p.a = expr_arena_new()))

@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include <supertable/errors.h>
+#include <supertable/sys/alloc.h>
 #include <supertable/types.h>
 #include <supertable/vector.h>
 
@@ -170,5 +171,36 @@ void test_expr_eval__errors(void)
     st_batch_free(empty);
     st_batch_free(b);
     st_type_free(other);
+    st_type_free(schema);
+}
+
+void test_expr_eval__alloc_failures(void)
+{
+    st_type *schema;
+    gen_val rows[40 * GEN_NCOLS];
+    uint8_t keep[40];
+    st_batch *b;
+    st_expr *u, *e;
+    long n;
+    st_pass(st_schema_parse(&schema, GEN_SCHEMA));
+    gen_seed(9);
+    b = gen_batch(schema, 40, rows);
+    st_pass(st_expr_parse(&u, "(i IN (1, 2, 3) OR st.y IN ('a', 'b')) AND NOT (d < 1) AND "
+                              "(st.x > 0 OR s LIKE 'a%' OR dt IN ('2024-03-01', '2024-03-02'))"));
+    st_pass(st_expr_bind(&e, u, schema, 1));
+    for (n = 0; n < 1000; n++) {
+        long done;
+        int rc;
+        st_alloc_fail_after(n);
+        rc = st_expr_eval_batch(e, b, keep);
+        done = st_alloc_fail_after(-1);
+        if (rc == 0 && done <= n)
+            break;
+        st_assert_msg(rc == ST_ENOMEM || rc == 0, "failing allocation %ld gave %d", n, rc);
+    }
+    st_assert(n > 1);
+    st_expr_free(u);
+    st_expr_free(e);
+    st_batch_free(b);
     st_type_free(schema);
 }
