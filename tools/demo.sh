@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 # `make demo`: a short tour of what SuperTable does today, on the embedded default
 # (a local ./warehouse directory). Generates a CSV, converts it to Parquet with
-# inferred and explicit schemas, inspects the file and reads it back.
+# inferred and explicit schemas, inspects the file and reads it back; then makes
+# an Iceberg table in ./warehouse (SQLite catalog ./warehouse/catalog.db),
+# imports the CSV, adds a column, imports again and lists snapshots and files.
+# Re-runnable: the demo table is dropped (with its files) first.
 set -eu
 BIN=${1:-build/supertable}
 WH=${ST_DEMO_DIR:-warehouse/demo}
@@ -39,4 +42,36 @@ echo "== 5. the same rows as JSON lines"
 "$BIN" parquet cat "$WH/orders.parquet" --format jsonl --where 'order_id >= 75001' --limit 2
 
 echo
-echo "Done. Files are in $WH/. Next: 'make test' runs every test; 'make bench' compares with DuckDB."
+echo "== 6. an Iceberg table: namespace 'shop', table 'shop.orders' partitioned by month"
+IW=${ST_DEMO_WAREHOUSE:-warehouse}
+ST="$BIN --warehouse $IW"
+$ST namespace create shop --if-not-exists
+$ST table drop shop.orders --purge --if-exists
+$ST table create shop.orders \
+  --schema 'order_id long not null, customer string, amount decimal(10,2), ordered_at timestamp, express boolean' \
+  --partition-by 'month(ordered_at)' --sort-by 'order_id'
+
+echo
+echo "== 7. import the CSV: one commit, values checked against the table's types"
+$ST import shop.orders "$WH/orders.csv"
+
+echo
+echo "== 8. evolve the schema: add a column (no data rewritten), import rows that have it"
+$ST table alter shop.orders --add-column 'note string' --after customer --doc 'free text'
+awk 'BEGIN {
+  print "order_id,customer,note,amount,ordered_at,express";
+  for (i = 100001; i <= 101000; i++)
+    printf "%d,customer_%03d,gift wrap %d,%.2f,2024-12-%02dT12:00:00,false\n", i, i % 500, i % 3,
+           (i % 1000) / 10.0, 1 + i % 28;
+}' > "$WH/orders-2.csv"
+$ST import shop.orders "$WH/orders-2.csv"
+$ST table describe shop.orders
+
+echo
+echo "== 9. the snapshots (one per import), and the live data files"
+$ST table snapshots shop.orders
+$ST table files shop.orders --format csv | cut -d, -f5,6,7 | head -8
+
+echo
+echo "Done. Files are in $WH/ and $IW/shop/orders/. Next: 'make test' runs every test;"
+echo "'make bench' compares with DuckDB."

@@ -200,12 +200,6 @@ ST_EXTERN(int) st_txn_write(st_txn *x, const st_batch *b);
 ST_EXTERN(int) st_txn_write_reader(st_txn *x, st_batch_reader *r,
                                    void (*progress)(void *ctx, int64_t rows), void *ctx);
 /**
- * Adds an existing Parquet file as a data file of the table (no copy; its
- * columns are matched by field id, or by name when it has none). The file must
- * be inside the table's location or it is refused.
- */
-ST_EXTERN(int) st_txn_add_file(st_txn *x, const char *path);
-/**
  * Makes this an overwrite: files whose rows all match `filter` (NULL: every
  * file) are removed, and the rows written by this transaction added. A file that
  * only partly matches is refused with ST_EUNSUPPORTED ("needs a row-level delete").

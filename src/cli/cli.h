@@ -13,9 +13,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <supertable/catalog.h>
 #include <supertable/errors.h>
 #include <supertable/formats.h>
 #include <supertable/parquet.h>
+#include <supertable/table.h>
 #include <supertable/types.h>
 #include <supertable/vector.h>
 
@@ -28,6 +30,33 @@
 int cmd_parquet_inspect(int argc, char **argv);
 int cmd_parquet_cat(int argc, char **argv);
 int cmd_parquet_convert(int argc, char **argv);
+
+int cmd_namespace_create(int argc, char **argv);
+int cmd_namespace_list(int argc, char **argv);
+int cmd_namespace_describe(int argc, char **argv);
+int cmd_namespace_drop(int argc, char **argv);
+
+int cmd_table_create(int argc, char **argv);
+int cmd_table_list(int argc, char **argv);
+int cmd_table_describe(int argc, char **argv);
+int cmd_table_drop(int argc, char **argv);
+int cmd_table_rename(int argc, char **argv);
+int cmd_table_history(int argc, char **argv);
+int cmd_table_snapshots(int argc, char **argv);
+int cmd_table_files(int argc, char **argv);
+int cmd_table_manifests(int argc, char **argv);
+int cmd_table_refs(int argc, char **argv);
+int cmd_table_properties(int argc, char **argv);
+int cmd_table_rollback(int argc, char **argv);
+int cmd_table_set_current(int argc, char **argv);
+int cmd_table_cherry_pick(int argc, char **argv);
+int cmd_table_tag(int argc, char **argv);
+int cmd_table_branch(int argc, char **argv);
+int cmd_table_expire(int argc, char **argv);
+int cmd_table_upgrade(int argc, char **argv);
+int cmd_table_alter(int argc, char **argv);
+
+int cmd_import(int argc, char **argv);
 
 /* ----------------------------------------------------- messages, exits */
 
@@ -108,5 +137,106 @@ int cli_filter_add_to(const cli_filter *f, st_parquet_reader *r);
 int cli_filter_bind(cli_filter *f, const st_type *schema);
 /* 1 when row i of b (a batch of the bound schema) satisfies the filter. */
 int cli_filter_match(const cli_filter *f, const st_batch *b, int64_t i);
+
+/* ------------------------------------------------------ command lines */
+
+/* What a command-specific option handler returns: 0, or an exit status. */
+typedef int (*cli_option_fn)(void *ctx, int c, const char *arg);
+
+/*
+ * The option loop every catalog and table command shares. `opts` (terminated
+ * by a zero entry) gets --help and the global options (--catalog, --warehouse,
+ * --location-map) added; `shortopts` lists the short options (':' first is
+ * added). Each option of the command goes to `fn` in the order given. The
+ * positional arguments land in *pos / *n_pos; fewer than `min_pos` is a usage
+ * error that says missing[n] (the first absent one), more than `max_pos` (-1:
+ * any number) one that names the extra argument.
+ * @return 0 to go on; CLI_HELP when --help was printed; else an exit status.
+ */
+#define CLI_HELP (-1)
+int cli_parse(int argc, char **argv, const char *cmd, const char *usage, const char *shortopts,
+              const struct option *opts, cli_option_fn fn, void *ctx, int min_pos, int max_pos,
+              const char *const *missing, char ***pos, int *n_pos);
+
+/* getopt values of the global options (also accepted after the command). */
+enum {
+    CLI_OPT_CATALOG = 0x1000,
+    CLI_OPT_WAREHOUSE,
+    CLI_OPT_LOCATION_MAP,
+    CLI_OPT_FIRST_FREE = 0x1100    /* commands number their long-only options from here */
+};
+
+/* The last lines of every catalog and table command's --help. */
+#define CLI_GLOBAL_HELP                                                                    \
+    "  -h, --help               show this help\n"                                          \
+    "Global options (also before the command): --catalog URI, --warehouse DIR,\n"          \
+    "--location-map FROM=TO; see 'supertable --help'.\n"
+
+/* Handles a global option: 0 (taken), a usage error's status, or -1 when `c`
+ * is not a global option. */
+int cli_global_option(const char *cmd, int c, const char *arg);
+/* Frees what the global options and the catalog hold (main, at exit). */
+void cli_globals_free(void);
+
+/* ------------------------------------------------- catalogs and tables */
+
+/* The catalog of --catalog / --warehouse (or SUPERTABLE_CATALOG /
+ * SUPERTABLE_WAREHOUSE, or the default ./warehouse/catalog.db), opened on the
+ * first call and kept until cli_globals_free(). Borrowed. */
+int cli_catalog(st_catalog **out);
+/* 1 when a table name is a folder path (holds '/' or starts with '.'). */
+int cli_is_path(const char *name);
+/* Opens a table by name: a path table or a catalog table. st_table_free() it. */
+int cli_table_open(st_table **out, const char *name);
+/* The location rewrites of --location-map, NULL-terminated, or NULL for none. */
+const char *const *cli_location_map(void);
+
+/* Properties given as KEY=VALUE options. */
+typedef struct cli_props {
+    st_property *v;        /* keys are the copies below; values point into the options */
+    char **keys;
+    size_t n;
+} cli_props;
+/* Adds "k=v" (k not empty); a bad one is a usage error of `cmd` naming `opt`. */
+int cli_props_add(cli_props *p, const char *cmd, const char *opt, const char *kv);
+void cli_props_free(cli_props *p);
+
+/* A snapshot id option value; a usage error of `cmd` when it is not an integer. */
+int cli_parse_snapshot_id(const char *cmd, const char *what, const char *s, int64_t *out);
+/* An instant: epoch milliseconds (digits) or ISO-8601 ("2024-03-01",
+ * "2024-03-01T10:00:00Z", "2024-03-01 10:00:00+02:00"; no zone: UTC). -1 if bad. */
+int cli_parse_instant(const char *s, int64_t *ms);
+/* "2026-11-21T18:00:00.123Z" into buf (at least 32 bytes). */
+void cli_format_instant(char *buf, size_t size, int64_t ms);
+/* The current time in epoch milliseconds. */
+int64_t cli_now_ms(void);
+
+/* -------------------------------------------------------------- listings */
+
+/* How listings print: an aligned table, CSV with a header, one JSON array, or
+ * one JSON object per line. */
+typedef enum cli_list_format {
+    CLI_LIST_TABLE, CLI_LIST_CSV, CLI_LIST_JSON, CLI_LIST_JSONL
+} cli_list_format;
+
+/* Parses a --format value; 0, or a usage error of `cmd` when unknown. */
+int cli_list_format_parse(const char *cmd, const char *arg, cli_list_format *out);
+
+/*
+ * A listing: rows of a schema given in the schema syntax (string, long,
+ * boolean and map<string, string> columns), built a cell at a time in column
+ * order, then printed in one of the formats. Every listing of the tool goes
+ * through here, so they print alike.
+ */
+typedef struct cli_list cli_list;
+int cli_list_new(cli_list **out, const char *schema);
+int cli_list_str(cli_list *l, const char *s);              /* NULL: null */
+int cli_list_long(cli_list *l, int64_t v);
+int cli_list_long_or_null(cli_list *l, int64_t v, int64_t null_value);
+int cli_list_bool(cli_list *l, int v);
+int cli_list_props(cli_list *l, const st_property *p, size_t n);  /* a map<string, string> */
+/* Prints the rows to stdout. */
+int cli_list_print(cli_list *l, cli_list_format f);
+void cli_list_free(cli_list *l);
 
 #endif

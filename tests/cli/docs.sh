@@ -9,7 +9,16 @@ MD=$ST_SRC/docs/cli.md
 MAN=$ST_SRC/docs/supertable.1
 sed 's/\\-/-/g' "$MAN" >"$T/man.txt"
 
-for cmd in "" "parquet inspect" "parquet cat" "parquet convert"; do
+COMMANDS="parquet inspect|parquet cat|parquet convert|namespace create|namespace list|\
+namespace describe|namespace drop|table create|table list|table describe|table alter|table drop|\
+table rename|table history|table snapshots|table files|table manifests|table refs|\
+table properties|table rollback|table set-current|table cherry-pick|table tag|table branch|\
+table expire|table upgrade|import"
+
+IFS='|'
+set -f
+for cmd in "" $COMMANDS; do
+    IFS=' '
     # shellcheck disable=SC2086
     run "$ST_BIN" $cmd --help
     expect_rc 0 "$cmd --help"
@@ -18,10 +27,14 @@ for cmd in "" "parquet inspect" "parquet cat" "parquet convert"; do
         grep -qF -- "$opt" "$T/man.txt" || fail "docs/supertable.1 does not mention $cmd $opt"
     done
 done
-for cmd in "parquet inspect" "parquet cat" "parquet convert"; do
+IFS='|'
+for cmd in $COMMANDS; do
+    IFS=' '
     grep -qF "supertable $cmd" "$MD" || fail "docs/cli.md lacks 'supertable $cmd'"
     grep -qF "$(echo "$cmd" | tr a-z A-Z)" "$MAN" || fail "docs/supertable.1 lacks a section for $cmd"
 done
+IFS=' '
+set +f
 
 if command -v groff >/dev/null 2>&1; then
     groff -man -Tutf8 -ww -z "$MAN" >"$T/groff.err" 2>&1

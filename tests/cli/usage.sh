@@ -65,4 +65,85 @@ check "supertable parquet convert" "Parquet needs a file" parquet convert "$C" -
 check "supertable parquet convert" "Parquet needs a file" parquet convert - o.csv --from parquet
 check "supertable parquet convert" "option '--schema' needs a value" parquet convert "$C" o.csv --schema
 
+# The catalog and table commands: nothing here reaches a catalog.
+check "supertable namespace" "no subcommand given" namespace
+check "supertable namespace" "unknown subcommand 'make'" namespace make
+check "supertable namespace create" "no namespace given" namespace create
+check "supertable namespace create" "--property needs KEY=VALUE, got 'x'" namespace create a --property x
+check "supertable namespace list" "too many arguments ('b' is extra)" namespace list a b
+check "supertable namespace describe" "--format must be table, csv, json or jsonl" \
+    namespace describe a --format yaml
+check "supertable namespace drop" "no namespace given" namespace drop
+check "supertable table" "no subcommand given" table
+check "supertable table" "unknown subcommand 'show'" table show
+check "supertable table" "unknown option '--frob'" table --frob
+check "supertable table create" "no table given" table create
+check "supertable table create" "--schema is required" table create a.b
+check "supertable table create" "bad --schema: unknown type 'lon'" table create a.b --schema 'x lon'
+check "supertable table create" "--format-version must be 1, 2 or 3" \
+    table create a.b --schema 'x int' --format-version 4
+check "supertable table create" "--property needs KEY=VALUE" table create a.b -s 'x int' -p =v
+check "supertable table create" "unknown option '--bogus'" table create a.b --bogus x
+check "supertable table list" "unknown option '--all'" table list --all
+check "supertable table describe" "--format must be text or json" table describe a.b -f csv
+check "supertable table drop" "is a path table" table drop ./t
+check "supertable table rename" "no new name given" table rename a.b
+check "supertable table rename" "not paths" table rename a.b ./c
+check "supertable table snapshots" "no table given" table snapshots
+check "supertable table snapshots" "--format must be table, csv, json or jsonl, not 'xml'" \
+    table snapshots a.b --format xml
+check "supertable table files" "--snapshot must be a snapshot id" table files a.b --snapshot x1
+check "supertable table manifests" "option '--snapshot' needs a value" table manifests a.b --snapshot
+check "supertable table properties" "--set needs KEY=VALUE, got 'k'" table properties a.b --set k
+check "supertable table rollback" "give one of --to and --to-timestamp" table rollback a.b
+check "supertable table rollback" "give one of --to and --to-timestamp" \
+    table rollback a.b --to 1 --to-timestamp 2
+check "supertable table rollback" "--to-timestamp needs a time" table rollback a.b --to-timestamp soon
+check "supertable table rollback" "--to must be a snapshot id" table rollback a.b --to abc
+check "supertable table set-current" "no snapshot id given" table set-current a.b
+check "supertable table cherry-pick" "SNAPSHOT_ID must be a snapshot id" table cherry-pick a.b 1x
+check "supertable table tag" "no action given" table tag
+check "supertable table tag" "unknown action 'move'" table tag move a.b t
+check "supertable table tag" "no tag given" table tag create a.b
+check "supertable table tag" "--max-ref-age-ms needs a number" table tag create a.b t --max-ref-age-ms x
+check "supertable table tag" "--snapshot and the retention options apply to create and replace" \
+    table tag drop a.b t --snapshot 1
+check "supertable table tag" "unknown option '--to'" table tag create a.b t --to main
+check "supertable table branch" "fast-forward needs --to BRANCH" table branch fast-forward a.b b
+check "supertable table branch" "--to applies to fast-forward" table branch create a.b b --to main
+check "supertable table expire" "--retain-last needs a positive number" table expire a.b --retain-last 0
+check "supertable table expire" "--older-than needs a time" table expire a.b --older-than 2024-13-01
+check "supertable table upgrade" "--format-version is required" table upgrade a.b
+check "supertable table upgrade" "--format-version must be 1, 2 or 3" table upgrade a.b --format-version 9
+check "supertable table alter" "nothing to change" table alter a.b
+check "supertable table alter" "no table given" table alter
+check "supertable table alter" "--after must follow an --add-column or --move-column" \
+    table alter a.b --after x
+check "supertable table alter" "--first must follow an --add-column or --move-column" \
+    table alter a.b --drop-column y --first
+check "supertable table alter" "--doc must follow an --add-column" table alter a.b --doc x
+check "supertable table alter" "--move-column x needs --after COL or --first" \
+    table alter a.b --move-column x
+check "supertable table alter" "the column's place is given already" \
+    table alter a.b --add-column 'x int' --first --after y
+check "supertable table alter" "--add-column needs 'NAME TYPE', got 'x'" table alter a.b --add-column x
+check "supertable table alter" "bad type 'strin' in --add-column" table alter a.b --add-column 'x strin'
+check "supertable table alter" "a new column is optional" table alter a.b --add-column 'x int not null'
+check "supertable table alter" "--rename-column needs OLD=NEW" table alter a.b --rename-column x
+check "supertable table alter" "one column at a time" table alter a.b --alter-column 'x long, y int'
+check "supertable table alter" "unterminated \`quoted\` name" table alter a.b --add-column '`x int'
+check "supertable import" "no table and files given" import
+check "supertable import" "no file given" import a.b
+check "supertable import" "cannot tell the format of 'x.dat'" import a.b x.dat
+check "supertable import" "standard input ('-') needs --format" import a.b -
+check "supertable import" "Parquet needs a file" import a.b - --format parquet
+check "supertable import" "standard input ('-') can be read once" import a.b - - --format csv
+check "supertable import" "--mode must be append or overwrite" import a.b x.csv --mode upsert
+check "supertable import" "apply with --create" import a.b x.csv --partition-by 'day(ts)'
+check "supertable import" "bad --schema" import a.b x.csv --create --schema 'a'
+check "supertable import" "unknown format 'xml'" import a.b x.csv --format xml
+check "supertable table list" "--location-map needs FROM=TO, got 'x'" table list --location-map x
+check supertable "--location-map needs FROM=TO" --location-map =x table list
+check supertable "option '--catalog' needs a value" --catalog
+
 finish

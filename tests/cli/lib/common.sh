@@ -72,6 +72,34 @@ expect_failure() {
     grep -q '^supertable: error: ' "$T/err" || fail "$1: no 'supertable: error:' line: $(cat "$T/err")"
 }
 
+# expect_json LABEL EXPR: stdout parsed as JSON -- one document, or JSON lines
+# as a list of objects -- is `d`, and the Python expression EXPR holds for it.
+expect_json() {
+    python3 - "$T/out" "$2" <<'PY' || fail "$1: $2 does not hold; stdout: $(head -c 600 "$T/out")"
+import json, re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+try:
+    d = json.loads(text)
+except ValueError:
+    d = [json.loads(line) for line in text.splitlines() if line.strip()]
+sys.exit(0 if eval(sys.argv[2]) else 1)
+PY
+}
+
+# json_get EXPR: prints the Python expression EXPR over the JSON of stdout
+# (as expect_json reads it), for use in later commands.
+json_get() {
+    python3 - "$T/out" "$1" <<'PY'
+import json, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+try:
+    d = json.loads(text)
+except ValueError:
+    d = [json.loads(line) for line in text.splitlines() if line.strip()]
+print(eval(sys.argv[2]))
+PY
+}
+
 finish() {
     if [ "$FAILS" -ne 0 ]; then
         echo "$FAILS of $CHECKS checks failed"
