@@ -92,6 +92,13 @@ static int apply(const st_transform *t, const st_value *in, st_value *out)
     if (t->kind == ST_TRANSFORM_TRUNCATE && in->type != ST_TYPE_STRING &&
         in->type != ST_TYPE_BINARY && expr_value_cmp(out, in, &un) > 0)
         return -1;
+    /* hours of microsecond timestamps past year ~245,000 wrap the int result */
+    if (t->kind == ST_TRANSFORM_HOUR &&
+        (in->type == ST_TYPE_TIMESTAMP || in->type == ST_TYPE_TIMESTAMPTZ)) {
+        int64_t h = in->v.i64 / 3600000000LL - (in->v.i64 % 3600000000LL < 0);
+        if (h > INT32_MAX || h < INT32_MIN)
+            return -1;
+    }
     return 0;
 }
 

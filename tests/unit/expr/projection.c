@@ -130,6 +130,10 @@ void test_expr_projection__pre_epoch_values(void)
     projects("ts:month", "ts != '1969-11-15'", "TRUE", "ts_month NOT IN (-2, -1)");
     projects("ts:year", "ts IN ('1960-06-01', '1980-01-01')", "ts_year IN (-10, -9, 10)", "FALSE");
     projects("ts:hour", "ts >= '1970-01-01T00:00:00'", "ts_hour >= 0", "ts_hour > 0");
+    /* hours past int's range (year 245,000 and later) wrap: no projection */
+    projects("ts:hour", "ts >= '282023-01-01'", "TRUE", "FALSE");
+    projects("ts:day", "ts >= '282023-01-01'", "ts_day >= '+282023-01-01'",
+             "ts_day > '+282022-12-31'");
 }
 
 void test_expr_projection__identity_bucket_truncate(void)
