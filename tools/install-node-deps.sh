@@ -5,6 +5,7 @@
 set -eu
 dir="$(cd "$(dirname "$0")/.." && pwd)/tests/interop"
 if [ -d "$dir/node_modules/@duckdb/node-api" ] && [ -d "$dir/node_modules/hyparquet" ] \
+   && [ -d "$dir/node_modules/icebird" ] \
    && [ "$dir/node_modules/.package-lock.json" -nt "$dir/package.json" ]; then
     exit 0
 fi

@@ -81,7 +81,7 @@ void st_strv_dispose(st_strv *s)
     s->n = s->cap = 0;
 }
 
-void st_strings_free(char **v, int n)
+void st_catalog_strings_free(char **v, int n)
 {
     if (!v)
         return;
@@ -359,9 +359,22 @@ void st_cat_base_dispose(st_catalog *c)
 
 void st_catalog_close(st_catalog *c)
 {
-    if (c)
-        c->vt->close(c);
+    if (!c)
+        return;
+    if (c->user_free)
+        c->user_free(c->user);
+    c->vt->close(c);
 }
+
+void st_catalog_set_user_data(st_catalog *c, void *data, void (*free_fn)(void *))
+{
+    if (c->user_free)
+        c->user_free(c->user);
+    c->user = data;
+    c->user_free = free_fn;
+}
+
+void *st_catalog_user_data(st_catalog *c) { return c->user; }
 
 const char *st_catalog_kind(const st_catalog *c) { return c->vt->kind; }
 const char *st_catalog_warehouse(const st_catalog *c) { return c->warehouse; }

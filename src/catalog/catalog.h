@@ -35,7 +35,7 @@
  * compare-and-swap in SQL, a no-replace link(2) in a folder).
  *
  * Ownership: `char **` outputs are st_malloc'ed and the caller's (st_free);
- * string arrays are freed with st_strings_free(); an st_props output must be
+ * string arrays are freed with st_catalog_strings_free(); an st_props output must be
  * empty on entry and is the caller's to st_props_dispose(); getters return
  * strings borrowed for the handle's lifetime.
  */
@@ -45,6 +45,7 @@
 #include <stddef.h>
 
 #include "spec/spec.h"
+#include "supertable/catalog.h"
 
 typedef struct st_catalog st_catalog; /* opaque; also the public type name */
 
@@ -112,7 +113,7 @@ int st_catalog_ns_exists(st_catalog *c, const char *ns);
 /*
  * The namespaces one level below `parent` (NULL: the top level), as full
  * dot-joined names ("a.b" under "a"), sorted bytewise, without duplicates.
- * @param[out] out the names (st_strings_free(*out, *n)); NULL when none.
+ * @param[out] out the names (st_catalog_strings_free(*out, *n)); NULL when none.
  * @return 0, ST_ENOTFOUND when the parent does not exist.
  */
 int st_catalog_ns_list(st_catalog *c, const char *parent, char ***out, int *n);
@@ -141,7 +142,7 @@ int st_catalog_ns_drop(st_catalog *c, const char *ns);
 
 /*
  * The tables of a namespace (views excluded), sorted bytewise.
- * @param[out] names st_strings_free(*names, *n); NULL when none.
+ * @param[out] names st_catalog_strings_free(*names, *n); NULL when none.
  * @return 0, ST_ENOTFOUND when the namespace does not exist.
  */
 int st_catalog_tbl_list(st_catalog *c, const char *ns, char ***names, int *n);
@@ -216,7 +217,11 @@ int st_catalog_tbl_rename(st_catalog *c, const char *ns, const char *name, const
                           const char *to_name);
 
 /* Frees an array of n strings from this layer. NULL-safe. */
-void st_strings_free(char **v, int n);
+void st_catalog_strings_free(char **v, int n);
+/* Per-handle state of the layer above (the table layer's location map): freed
+ * with free_fn when replaced or when the catalog closes. Not thread-safe. */
+void st_catalog_set_user_data(st_catalog *c, void *data, void (*free_fn)(void *));
+void *st_catalog_user_data(st_catalog *c);
 
 /* ------------------------------------------------- catalog-less path tables */
 

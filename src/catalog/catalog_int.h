@@ -59,6 +59,8 @@ struct st_catalog {
     char *uri;       /* for messages: passwords redacted */
     char *warehouse; /* absolute, no trailing '/' */
     char *name;      /* catalog_name */
+    void *user;      /* the table layer's per-handle state (location map) */
+    void (*user_free)(void *);
 };
 
 /* Fills the common part; takes copies. 0 or ST_ENOMEM. */

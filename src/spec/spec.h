@@ -223,6 +223,9 @@ const st_field *st_schema_find_id(const st_type *schema, int32_t id);
 const st_field *st_schema_find_name(const st_type *schema, const char *name);
 /* Highest field id in the type (0 for none). */
 int32_t st_schema_max_id(const st_type *schema);
+/* A copy of a struct type with fresh ids 1, 2, ... in Iceberg's order
+ * (schema_fresh.c). @param[out] out release with st_type_free(). */
+int st_schema_assign_fresh_ids(st_type **out, const st_type *schema);
 
 /* ================================================= partition specs, sort orders */
 

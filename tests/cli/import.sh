@@ -159,6 +159,7 @@ run st table refs shop.fruit --format json
 expect_json "branch ahead of main" '{r["name"]: r["snapshot_id"] for r in d}["staging"] != {r["name"]: r["snapshot_id"] for r in d}["main"]'
 
 # ------------------------------------------------------------ path table
+rm -rf "$T/ptable"
 run st import "$T/ptable" "$T/a.csv" --create --partition-by 'bucket(2, id)'
 expect_rc 0 "path table --create"
 expect_out_has "imported 3 rows from 1 file into $T/ptable" "path table --create"

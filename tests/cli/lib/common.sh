@@ -78,10 +78,16 @@ expect_json() {
     python3 - "$T/out" "$2" <<'PY' || fail "$1: $2 does not hold; stdout: $(head -c 600 "$T/out")"
 import json, re, sys
 text = open(sys.argv[1], encoding="utf-8").read()
-try:
-    d = json.loads(text)
-except ValueError:
-    d = [json.loads(line) for line in text.splitlines() if line.strip()]
+# --format json prints one document (an array, or describe's object); jsonl
+# one object per line, even when there is just one
+lines = [line for line in text.splitlines() if line.strip()]
+if text.lstrip().startswith("[") or len(lines) != 1:
+    try:
+        d = json.loads(text)
+    except ValueError:
+        d = [json.loads(line) for line in lines]
+else:
+    d = [json.loads(lines[0])]
 sys.exit(0 if eval(sys.argv[2]) else 1)
 PY
 }
@@ -92,10 +98,16 @@ json_get() {
     python3 - "$T/out" "$1" <<'PY'
 import json, sys
 text = open(sys.argv[1], encoding="utf-8").read()
-try:
-    d = json.loads(text)
-except ValueError:
-    d = [json.loads(line) for line in text.splitlines() if line.strip()]
+# --format json prints one document (an array, or describe's object); jsonl
+# one object per line, even when there is just one
+lines = [line for line in text.splitlines() if line.strip()]
+if text.lstrip().startswith("[") or len(lines) != 1:
+    try:
+        d = json.loads(text)
+    except ValueError:
+        d = [json.loads(line) for line in lines]
+else:
+    d = [json.loads(lines[0])]
 print(eval(sys.argv[2]))
 PY
 }

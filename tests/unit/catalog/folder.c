@@ -172,14 +172,14 @@ void test_catalog_folder__layout_rules(void)
     st_pass(st_catalog_ns_list(c, NULL, &v, &n));
     st_assert_eq_i64(n, 1);
     st_assert_eq_str(v[0], "ns");
-    st_strings_free(v, n);
+    st_catalog_strings_free(v, n);
     /* a table folder without versions is no table */
     mkdir(st_test_path("wh/ns/half"), 0777);
     mkdir(st_test_path("wh/ns/half/metadata"), 0777);
     st_pass(st_catalog_tbl_list(c, "ns", &v, &n));
     st_assert_eq_i64(n, 1);
     st_assert_eq_str(v[0], "t");
-    st_strings_free(v, n);
+    st_catalog_strings_free(v, n);
     st_fail_with(ST_ENOTFOUND, st_catalog_tbl_get(c, "ns", "half", &lx));
     st_fail_with(ST_ENOTEMPTY, st_catalog_ns_drop(c, "ns"));
     /* drop removes the pointer and the folders left empty; data stays */

@@ -138,7 +138,7 @@ static void expect_ns_list(st_catalog *c, const char *parent, const char *expect
     int n;
     st_pass(st_catalog_ns_list(c, parent, &v, &n));
     list_eq(v, n, expect);
-    st_strings_free(v, n);
+    st_catalog_strings_free(v, n);
 }
 
 static void expect_tables(st_catalog *c, const char *ns, const char *expect)
@@ -147,7 +147,7 @@ static void expect_tables(st_catalog *c, const char *ns, const char *expect)
     int n;
     st_pass(st_catalog_tbl_list(c, ns, &v, &n));
     list_eq(v, n, expect);
-    st_strings_free(v, n);
+    st_catalog_strings_free(v, n);
 }
 
 static void expect_props(st_catalog *c, const char *ns, const char *expect)

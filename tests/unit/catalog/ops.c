@@ -40,7 +40,7 @@ static int sequence(const char *kind, int round)
         (rc = st_catalog_tbl_get(c, ns, "t", &got)) < 0 ||
         (rc = st_catalog_ns_list(c, NULL, &v, &n)) < 0)
         goto done;
-    st_strings_free(v, n);
+    st_catalog_strings_free(v, n);
     v = NULL;
     if ((rc = st_catalog_tbl_list(c, ns, &v, &n)) < 0)
         goto done;
@@ -51,7 +51,7 @@ static int sequence(const char *kind, int round)
         goto done;
     rc = st_catalog_ns_drop(c, ns);
 done:
-    st_strings_free(v, n);
+    st_catalog_strings_free(v, n);
     st_props_dispose(&props);
     st_free(l1);
     st_free(l2);

@@ -164,7 +164,7 @@ void test_catalog_postgres__java_v0_schema(void)
     st_pass(st_catalog_ns_list(c, NULL, &v, &n));
     st_assert_eq_i64(n, 1);
     st_assert_eq_str(v[0], "db");
-    st_strings_free(v, n);
+    st_catalog_strings_free(v, n);
     snprintf(mdir, sizeof(mdir), "%s/md", st_test_tmpdir());
     st_pass(st_catalog_tbl_commit(c, "db", "old", "/w/00007-x.metadata.json", mdir, "{}", 2, 0,
                                   &l1));

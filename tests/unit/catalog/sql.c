@@ -83,14 +83,14 @@ void test_catalog_sql__pyiceberg_fixture(void)
     st_pass(st_catalog_ns_list(c, NULL, &v, &n));
     st_assert_eq_i64(n, 1);
     st_assert_eq_str(v[0], "repro");
-    st_strings_free(v, n);
+    st_catalog_strings_free(v, n);
     st_assert_eq_i64(st_catalog_ns_exists(c, "repro"), 1);
     st_pass(st_catalog_ns_properties(c, "repro", &p));
     st_assert_eq_i64(p.n, 0); /* 'exists' is hidden */
     st_pass(st_catalog_tbl_list(c, "repro", &v, &n));
     st_assert_eq_i64(n, 1);
     st_assert_eq_str(v[0], "merch_v1");
-    st_strings_free(v, n);
+    st_catalog_strings_free(v, n);
     st_pass(st_catalog_tbl_get(c, "repro", "merch_v1", &loc));
     st_assert_eq_str(loc, FIXTURE_LOC);
 
@@ -184,7 +184,7 @@ void test_catalog_sql__views_are_not_tables(void)
     st_pass(st_catalog_tbl_list(c, "ns", &v, &n));
     st_assert_eq_i64(n, 1);
     st_assert_eq_str(v[0], "old"); /* NULL type = a table (written before V1) */
-    st_strings_free(v, n);
+    st_catalog_strings_free(v, n);
     st_fail_with(ST_ENOTFOUND, st_catalog_tbl_get(c, "ns", "vw", &loc));
     snprintf(mdir, sizeof(mdir), "%s/md", st_test_tmpdir());
     st_fail_with(ST_EEXISTS, st_catalog_tbl_commit(c, "ns", "vw", NULL, mdir, "{}", 2, 0, &loc));
@@ -249,7 +249,7 @@ void test_catalog_sql__like_is_escaped_and_case_sensitive(void)
     st_pass(st_catalog_ns_list(c, "a%", &v, &n));
     st_assert_eq_i64(n, 1);
     st_assert_eq_str(v[0], "a%.d");
-    st_strings_free(v, n);
+    st_catalog_strings_free(v, n);
     st_pass(st_catalog_ns_create(c, "a_b", NULL));
     st_pass(st_catalog_ns_drop(c, "a_b")); /* "axb.c" is not its child */
     st_catalog_close(c);

@@ -562,7 +562,9 @@ static void roundtrip(int fv)
     all_types at;
     st_manifest_writer *w;
     st_manifest_writer_options o;
-    st_schema schema = {7, NULL, NULL, 0};
+    st_schema schema;
+    memset(&schema, 0, sizeof schema);
+    schema.schema_id = 7;
     st_arena arena = ST_ARENA_INIT;
     st_manifest_file mf;
     st_manifest *m;
