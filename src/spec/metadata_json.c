@@ -30,55 +30,17 @@
 
 /* ============================================================ transforms */
 
-/*
- * Fills an st_transform from its spec spelling the way st_transform_parse()
- * does (transform.c, on another branch; the integrator switches to it):
- * names case-insensitively, N of bucket[N]/truncate[N] a positive integer,
- * anything else an unknown transform kept verbatim.
- */
+/* One parser of transform spellings (transform.c); a malformed one is a corrupt
+ * document here, with the JSON path in front of the parser's reason. */
 static int parse_transform_text(st_jr *r, st_transform *out, const char *text)
 {
-    static const struct {
-        const char *name;
-        st_transform_kind kind;
-    } simple[] = {
-        {"identity", ST_TRANSFORM_IDENTITY}, {"year", ST_TRANSFORM_YEAR},
-        {"month", ST_TRANSFORM_MONTH},       {"day", ST_TRANSFORM_DAY},
-        {"hour", ST_TRANSFORM_HOUR},         {"void", ST_TRANSFORM_VOID},
-    };
-    size_t len = strlen(text);
-
-    memset(out, 0, sizeof(*out));
-    if (len >= sizeof(out->text))
+    if (strlen(text) >= sizeof(out->text))
         return st_jr_fail(r, "transform '%.40s...' is too long", text);
-    for (size_t i = 0; i < sizeof(simple) / sizeof(simple[0]); i++)
-        if (strcasecmp(text, simple[i].name) == 0) {
-            out->kind = simple[i].kind;
-            memcpy(out->text, simple[i].name, strlen(simple[i].name) + 1);
-            return 0;
-        }
-    const char *name = NULL;
-    if (strncasecmp(text, "bucket[", 7) == 0) {
-        out->kind = ST_TRANSFORM_BUCKET;
-        name = "bucket";
-    } else if (strncasecmp(text, "truncate[", 9) == 0) {
-        out->kind = ST_TRANSFORM_TRUNCATE;
-        name = "truncate";
+    if (st_transform_parse(out, text) < 0) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", st_error_last()->message);
+        return st_jr_fail(r, "malformed transform '%s': %s", text, why);
     }
-    if (name) {
-        const char *p = text + strlen(name) + 1;
-        long long n = 0;
-        int digits = 0;
-        for (; isdigit((unsigned char)*p) && n <= INT32_MAX; p++, digits++)
-            n = n * 10 + (*p - '0');
-        if (!digits || *p != ']' || p[1] || n < 1 || n > INT32_MAX)
-            return st_jr_fail(r, "malformed transform '%s'", text);
-        out->param = (int32_t)n;
-        snprintf(out->text, sizeof(out->text), "%s[%d]", name, (int)n);
-        return 0;
-    }
-    out->kind = ST_TRANSFORM_UNKNOWN;
-    memcpy(out->text, text, len + 1);
     return 0;
 }
 

@@ -568,6 +568,31 @@ static int64_t backoff_ms(const st_table_metadata *md, int attempt)
 int st_txn_build_updates(st_txn *x, const st_table_metadata *base, int attempt, st_change *c,
                          int64_t *snapshot_id);
 
+/* After an unknown outcome: 1 when `loc` is the table's current version or in
+ * its metadata log (then the table is refreshed to it), 0 when the table moved
+ * on without it, <0 when the catalog still cannot say. */
+static int check_landed(st_table *t, const char *loc)
+{
+    char *cur = NULL;
+    st_error_saved saved;
+    st_error_save(&saved);
+    if (st_table_current_location(t, &cur) < 0) {
+        st_error_restore(&saved);
+        return -1;
+    }
+    int landed = strcmp(cur, loc) == 0;
+    int rc = st_table_load_metadata(t, cur);
+    st_free(cur);
+    if (rc < 0) {
+        st_error_restore(&saved);
+        return -1;
+    }
+    for (int i = 0; !landed && i < t->md->n_metadata_log; i++)
+        landed = strcmp(t->md->metadata_log[i].metadata_file, loc) == 0;
+    st_error_restore(&saved);
+    return landed;
+}
+
 int st_txn_commit(st_txn *x, int64_t *snapshot_id)
 {
     st_table *t = x->t;
@@ -621,10 +646,29 @@ int st_txn_commit(st_txn *x, int64_t *snapshot_id)
         }
         st_metadata_free(next);
         if (rc == ST_EUNKNOWN) {
-            /* the new version may be live: its files must stay */
-            x->committed = 2;
-            return rc;
+            /* ask the catalog again whether the new version is live (Java's
+             * commit-status check); only a clear "no" may delete files */
+            int landed = loc ? check_landed(t, loc) : -1;
+            st_free(loc);
+            loc = NULL;
+            if (landed == 1) {
+                x->committed = 1;
+                if (snapshot_id)
+                    *snapshot_id = sid;
+                st_error_clear();
+                return 0;
+            }
+            if (landed < 0) {
+                x->committed = 2;
+                return st_error_set(ST_EUNKNOWN, ST_ERROR_TABLE,
+                                    "table '%s': the catalog did not confirm the commit; it may "
+                                    "or may not have landed (its files were kept)",
+                                    t->display);
+            }
+            rc = st_error_set(ST_ECONFLICT, ST_ERROR_TABLE,
+                              "table '%s': the commit did not land", t->display);
         }
+        st_free(loc);
         st_txn_cleanup_files(x, attempt);
         if (rc != ST_ECONFLICT)
             return rc;
