@@ -20,6 +20,7 @@ BC=$BUILD/bench/bench_commit
 CLI=$BUILD/supertable
 OUT=$SRC/bench/results/commit.md
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/st-bench-commit.XXXXXX")
+chmod 755 "$TMP"   # the PostgreSQL server runs as its own user when we are root
 PGDIR=""
 die() { echo "bench/commit: $*" >&2; exit 1; }
 cleanup() {
@@ -88,7 +89,7 @@ fi
     echo
     echo "## Throughput ($TP commits per writer, one table, processes)"
     echo
-    echo "| catalog | writers | commits | commits/s | lost races (retried) |"
+    echo "| catalog | writers | commits | commits/s | redone after exhausting retries |"
     echo "|---|---|---|---|---|"
     cat "$TMP/tp.md"
 } >"$OUT"
