@@ -262,7 +262,12 @@ ST_EXTERN(int) st_txn_set_ref_retention(st_txn *x, const char *name, int32_t min
 ST_EXTERN(int) st_txn_rollback_to(st_txn *x, int64_t snapshot_id);
 /** Makes any snapshot of the table current. */
 ST_EXTERN(int) st_txn_set_current_snapshot(st_txn *x, int64_t snapshot_id);
-/** Applies the changes of an append (or overwrite) snapshot onto the current one. */
+/**
+ * Applies a snapshot (typically staged on a branch) to main: main fast-forwards
+ * to it when its parent is main's head; otherwise the new files of an append
+ * are committed again as a new snapshot on main (summary "source-snapshot-id").
+ * Other operations only fast-forward. Picking a snapshot twice is refused.
+ */
 ST_EXTERN(int) st_txn_cherry_pick(st_txn *x, int64_t snapshot_id);
 /**
  * Removes snapshots older than `older_than_ms` (-1: no age limit), keeping at

@@ -583,8 +583,8 @@ void st_data_writer_abort(st_data_writer *w)
         writer_free(w);
 }
 
-/* Moves a finished file's strings and arrays into the caller's arena. */
-static int move_file(st_data_file *dst, const st_data_file *src, st_arena *a)
+/* Copies a data file's strings and arrays into `a` (table_int.h). */
+int st_data_file_copy(st_data_file *dst, const st_data_file *src, st_arena *a)
 {
     *dst = *src;
     if (!(dst->file_path = st_arena_strdup(a, src->file_path)))
@@ -653,7 +653,7 @@ int st_data_writer_close(st_data_writer *w, st_arena *arena, st_data_file **file
         } else {
             int k = 0;
             for (int i = 0; i < w->n_done; i++)
-                if (move_file(&out[k], &w->done[i], arena) == 0)
+                if (st_data_file_copy(&out[k], &w->done[i], arena) == 0)
                     k++;
                 else if (rc == 0)
                     rc = ST_ENOMEM;

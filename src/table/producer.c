@@ -648,6 +648,11 @@ static int build_summary(producer *p, st_props *sum)
         rc = put_total(sum, par, "total-position-deletes", 0, 0);
     if (rc == 0)
         rc = put_total(sum, par, "total-equality-deletes", 0, 0);
+    if (rc == 0 && p->x->cherry_source >= 0) {
+        char id[32];
+        snprintf(id, sizeof id, "%lld", (long long)p->x->cherry_source);
+        rc = st_props_set(sum, "source-snapshot-id", id);
+    }
     if (rc == 0)
         rc = st_props_set(sum, "engine-name", "supertable");
     if (rc == 0)

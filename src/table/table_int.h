@@ -116,6 +116,9 @@ int st_data_writer_write(st_data_writer *w, const st_batch *b);
 int st_data_writer_close(st_data_writer *w, st_arena *arena, st_data_file **files, int *n);
 void st_data_writer_abort(st_data_writer *w);
 
+/* A deep copy of a data file (path, stats, partition values, offsets) into `a`. */
+int st_data_file_copy(st_data_file *dst, const st_data_file *src, st_arena *a);
+
 /* Partition path "ts_day=2024-03-01/id_bucket=3" of a tuple (Java's human strings). */
 int st_partition_path(st_buf *out, const st_partition_spec *spec, const st_type *partition_type,
                       const st_value *tuple);

@@ -23,6 +23,7 @@ int st_table_begin(st_txn **out, st_table *t)
     x->t = t;
     x->merge_append = -1;
     x->serializable = 1;
+    x->cherry_source = -1;
     st_uuid4(x->uuid);
     x->snapshot_id = st_new_snapshot_id();
     if ((rc = st_metadata_clone(&x->begin, t->md)) < 0) {

@@ -513,23 +513,111 @@ static int has_data(const st_txn *x)
     return x->op != TD_NONE || x->n_added > 0;
 }
 
-static int build_cherry_pick(st_txn *x, const st_table_metadata *base, st_change *c,
-                             const txn_intent *in)
+/* Whether `id` (or a cherry-pick of it) is already in main's history. */
+static int already_picked(const st_table_metadata *base, int64_t head, int64_t id)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%lld", (long long)id);
+    const st_snapshot *s = head >= 0 ? st_metadata_snapshot(base, head) : NULL;
+    for (int steps = 0; s && steps <= base->n_snapshots; steps++) {
+        const char *src = st_props_get(&s->summary, "source-snapshot-id");
+        if (s->snapshot_id == id || (src && strcmp(src, text) == 0))
+            return 1;
+        s = s->parent_id == ST_NULL64 ? NULL : st_metadata_snapshot(base, s->parent_id);
+    }
+    return 0;
+}
+
+/* A cherry-pick whose parent is not main's head: the picked append's new
+ * files become this transaction's added files (read once, kept across
+ * attempts), committed as a new append on main. */
+static int load_picked_files(st_txn *x, const st_table_metadata *base, const st_snapshot *s)
+{
+    st_arena a = ST_ARENA_INIT;
+    st_manifest_file *files = NULL;
+    int n = 0, rc;
+    const char *op = st_props_get(&s->summary, "operation");
+    if (!op || strcmp(op, "append") != 0)
+        return st_error_set(ST_EUNSUPPORTED, ST_ERROR_TABLE,
+                            "cherry-pick of snapshot %lld: only appends can be picked onto a "
+                            "different parent (this one is '%s')",
+                            (long long)s->snapshot_id, op ? op : "?");
+    if ((rc = st_snapshot_manifests(x->t, base, s, &a, &files, &n)) < 0)
+        goto done;
+    for (int i = 0; i < n && rc == 0; i++) {
+        if (files[i].added_snapshot_id != s->snapshot_id || files[i].content != ST_CONTENT_DATA)
+            continue;
+        st_manifest *m = NULL;
+        if ((rc = st_table_read_manifest(x->t, base, &files[i], &m)) < 0)
+            break;
+        for (int k = 0; k < m->n_entries && rc == 0; k++) {
+            const st_manifest_entry *e = &m->entries[k];
+            if (e->status != ST_ENTRY_ADDED || e->snapshot_id != s->snapshot_id)
+                continue;
+            if (x->n_added == x->cap_added) {
+                int cap = x->cap_added ? 2 * x->cap_added : 16;
+                st_data_file *d = st_realloc(x->added, (size_t)cap * sizeof *d);
+                if (!d) {
+                    rc = st_error_set_oom();
+                    break;
+                }
+                x->added = d;
+                x->cap_added = cap;
+            }
+            if ((rc = st_data_file_copy(&x->added[x->n_added], &e->file, &x->arena)) == 0) {
+                x->added[x->n_added].spec_id = files[i].partition_spec_id;
+                x->n_added++;
+            }
+        }
+        st_manifest_free(m);
+    }
+done:
+    st_arena_dispose(&a);
+    return rc;
+}
+
+static int prepare_cherry_pick(st_txn *x, const st_table_metadata *base, const txn_intent *in)
 {
     const st_snapshot *s = st_metadata_snapshot(base, in->i1);
     if (!s)
         return st_error_set(ST_ECONFLICT, ST_ERROR_TABLE,
                             "table '%s': snapshot %lld was expired concurrently", x->t->display,
                             (long long)in->i1);
+    int64_t head = base->current_snapshot_id;
+    int64_t parent = s->parent_id == ST_NULL64 ? -1 : s->parent_id;
+    if (parent == head)
+        return 0;   /* a fast-forward: build_cherry_pick moves main */
+    if (already_picked(base, head, s->snapshot_id))
+        return st_error_set(ST_EINVALID, ST_ERROR_TABLE,
+                            "cherry-pick: snapshot %lld is already in the current history",
+                            (long long)s->snapshot_id);
+    if (x->cherry_source == s->snapshot_id)
+        return 0;   /* files loaded by an earlier attempt */
+    if (x->op != TD_NONE && x->op != TD_APPEND)
+        return st_error_set(ST_EINVALID, ST_ERROR_TABLE,
+                            "a cherry-pick cannot share a transaction with an overwrite, delete "
+                            "or replace");
+    int rc = load_picked_files(x, base, s);
+    if (rc == 0) {
+        x->cherry_source = s->snapshot_id;
+        x->op = TD_APPEND;
+    }
+    return rc;
+}
+
+static int build_cherry_pick(st_txn *x, const st_table_metadata *base, st_change *c,
+                             const txn_intent *in)
+{
+    const st_snapshot *s = st_metadata_snapshot(base, in->i1);
+    if (!s || x->cherry_source == in->i1)
+        return 0;   /* picked as a new append (prepare_cherry_pick) */
     int exists = 0, is_tag = 0;
     int64_t head = ref_head(c, base, "main", &exists, &is_tag);
     int64_t parent = s->parent_id == ST_NULL64 ? -1 : s->parent_id;
     if (parent == head || (head < 0 && parent < 0))
         return set_ref(c, "main", s->snapshot_id, 0, st_metadata_ref(base, "main"));
-    return st_error_set(ST_EUNSUPPORTED, ST_ERROR_TABLE,
-                        "cherry-pick of snapshot %lld: only snapshots whose parent is the "
-                        "current snapshot can be picked (fast-forward); re-apply other changes "
-                        "with a new write",
+    return st_error_set(ST_ECONFLICT, ST_ERROR_TABLE,
+                        "cherry-pick of snapshot %lld: main moved in the same change",
                         (long long)in->i1);
 }
 
@@ -558,6 +646,11 @@ int st_txn_build_updates(st_txn *x, const st_table_metadata *base, int attempt, 
     }
     if ((rc = build_schema(x, base, c)) < 0 || (rc = build_spec(x, base, c)) < 0 ||
         (rc = build_sort(x, base, c)) < 0 || (rc = build_props(x, c)) < 0)
+        return rc;
+    for (int i = 0; i < x->n_intents && rc == 0; i++)
+        if (x->intents[i].kind == TI_CHERRY_PICK)
+            rc = prepare_cherry_pick(x, base, &x->intents[i]);
+    if (rc)
         return rc;
     if (has_data(x) && (rc = st_txn_produce_snapshot(x, base, attempt, c, snapshot_id)) < 0)
         return rc;

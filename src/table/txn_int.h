@@ -90,6 +90,7 @@ struct st_txn {
     int manifest_seq;             /* numbers manifest names: <uuid>-m<k>.avro */
     txn_file *files;
     int n_files, cap_files;
+    int64_t cherry_source;        /* a cherry-picked append's snapshot, or -1 */
     int committed;                /* 1: landed; 2: outcome unknown */
     int failed;                   /* a write failed: the transaction cannot commit */
 };

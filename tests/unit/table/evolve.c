@@ -293,3 +293,58 @@ void test_table_evolve__cherry_pick(void)
     st_table_free(t);
     st_catalog_free(c);
 }
+
+void test_table_evolve__cherry_pick_onto_another_parent(void)
+{
+    st_catalog *c = tt_catalog();
+    st_table *t = tt_create(c, "db.t", "id long", NULL, NULL, 2);
+    int64_t s1 = tt_append(t, 0, 1);
+    st_txn *x;
+    st_pass(st_table_begin(&x, t));
+    st_pass(st_txn_create_branch(x, "audit", s1));
+    commit(x);
+    int64_t ids[] = {5, 6};
+    st_batch *b = tt_longs(st_table_schema(t), ids, 2);
+    int64_t staged;
+    st_pass(st_table_begin(&x, t));
+    st_pass(st_txn_set_branch(x, "audit"));
+    st_pass(st_txn_write(x, b));
+    st_pass(st_txn_commit(x, &staged));
+    st_txn_free(x);
+    tt_append(t, 1, 3);   /* main moves on */
+    int64_t picked;
+    st_pass(st_table_begin(&x, t));
+    st_pass(st_txn_cherry_pick(x, staged));
+    st_pass(st_txn_commit(x, &picked));
+    st_txn_free(x);
+    st_assert(picked != staged);
+    st_assert_eq_i64(st_table_current_snapshot_id(t), picked);
+    st_assert_eq_i64(tt_rows(t), 5);
+    st_snapshot_info si;
+    st_pass(st_table_snapshot_by_id(t, picked, &si));
+    char want[32];
+    snprintf(want, sizeof want, "%lld", (long long)staged);
+    st_assert_eq_str(tt_summary(&si, "source-snapshot-id"), want);
+    /* the picked files stay: they belong to the audit branch too */
+    st_pass(st_table_begin(&x, t));
+    st_fail_with(ST_EINVALID, (st_txn_cherry_pick(x, staged), st_txn_commit(x, NULL)));
+    st_assert_contains(st_error_last()->message, "already");
+    st_txn_free(x);
+    /* only appends move to another parent */
+    st_pass(st_table_begin(&x, t));
+    st_pass(st_txn_delete_where(x, NULL));
+    int64_t del;
+    st_pass(st_txn_commit(x, &del));
+    st_txn_free(x);
+    st_pass(st_table_begin(&x, t));
+    st_pass(st_txn_rollback_to(x, s1));
+    st_pass(st_txn_commit(x, NULL));
+    st_txn_free(x);
+    tt_append(t, 7, 8);
+    st_pass(st_table_begin(&x, t));
+    st_fail_with(ST_EUNSUPPORTED, (st_txn_cherry_pick(x, del), st_txn_commit(x, NULL)));
+    st_txn_free(x);
+    st_batch_free(b);
+    st_table_free(t);
+    st_catalog_free(c);
+}
