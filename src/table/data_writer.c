@@ -587,8 +587,26 @@ void st_data_writer_abort(st_data_writer *w)
 int st_data_file_copy(st_data_file *dst, const st_data_file *src, st_arena *a)
 {
     *dst = *src;
-    if (!(dst->file_path = st_arena_strdup(a, src->file_path)))
+    if (!(dst->file_path = st_arena_strdup(a, src->file_path)) ||
+        !(dst->file_format = st_arena_strdup(a, src->file_format ? src->file_format
+                                                                   : "PARQUET")))
         return st_error_set_oom();
+    if (src->referenced_data_file &&
+        !(dst->referenced_data_file = st_arena_strdup(a, src->referenced_data_file)))
+        return st_error_set_oom();
+    if (src->key_metadata) {
+        uint8_t *k = st_arena_alloc(a, src->key_metadata_len + 1);
+        if (!k)
+            return st_error_set_oom();
+        memcpy(k, src->key_metadata, src->key_metadata_len);
+        dst->key_metadata = k;
+    }
+    if (src->n_equality_ids) {
+        dst->equality_ids = st_arena_calloc(a, (size_t)src->n_equality_ids, sizeof(int32_t));
+        if (!dst->equality_ids)
+            return st_error_set_oom();
+        memcpy(dst->equality_ids, src->equality_ids, (size_t)src->n_equality_ids * 4);
+    }
     if (src->n_split_offsets) {
         dst->split_offsets = st_arena_calloc(a, (size_t)src->n_split_offsets, sizeof(int64_t));
         if (!dst->split_offsets)
