@@ -39,8 +39,6 @@
 #include <errno.h>
 #include <snappy-c.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -49,6 +47,7 @@
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/random.h"
 
 #define BLOCK_TARGET 64000               /* Java's default sync interval */
 #define MAX_BLOCK_BYTES (512u << 20)     /* decompressed block size we accept */
@@ -522,22 +521,6 @@ static int emit(st_avro_writer *w, const void *data, size_t n)
     return 0;
 }
 
-static void make_sync(uint8_t sync[16])
-{
-    if (getrandom(sync, 16, GRND_NONBLOCK) == 16)
-        return;
-    /* no entropy yet: any marker that is unlikely to occur in the data will do */
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^ (uint64_t)(uintptr_t)sync;
-    for (int i = 0; i < 16; i++) {
-        x += 0x9E3779B97F4A7C15ull;
-        uint64_t z = x;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        sync[i] = (uint8_t)(z ^ (z >> 31));
-    }
-}
 
 static int write_header(st_avro_writer *w, const char *schema_json, const char *const *meta,
                         int n_meta)
@@ -609,7 +592,8 @@ int st_avro_writer_open(st_avro_writer **out, st_output *o, const char *schema_j
         rc = ST_ENOMEM;
         goto fail;
     }
-    make_sync(w->sync);
+    if ((rc = st_random_bytes(w->sync, sizeof w->sync)) < 0)
+        goto fail;
     /* our own schema text: sanitize names for avro-c the same way as on read */
     rc = st_avro_schema_parse(&t, &clean, &arena, schema_json, strlen(schema_json), w->name);
     st_arena_dispose(&arena);

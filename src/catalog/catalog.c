@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "catalog/catalog_int.h"
+#include "util/fs.h"
+#include "util/random.h"
 #include "supertable/io.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -64,14 +66,6 @@ void st_strv_sort_unique(st_strv *s)
     s->n = w;
 }
 
-int st_strv_contains(const st_strv *s, const char *str)
-{
-    for (int i = 0; i < s->n; i++)
-        if (strcmp(s->v[i], str) == 0)
-            return 1;
-    return 0;
-}
-
 void st_strv_dispose(st_strv *s)
 {
     for (int i = 0; i < s->n; i++)
@@ -117,85 +111,6 @@ int st_cat_err_no_ns(const char *ns)
     return st_error_set(ST_ENOTFOUND, ST_ERROR_CATALOG, "namespace '%s' does not exist", ns);
 }
 
-int st_cat_uuid4(char out[37])
-{
-    static const char hex[] = "0123456789abcdef";
-    uint8_t b[16];
-    size_t got = 0;
-    while (got < sizeof(b)) {
-        ssize_t n = getrandom(b + got, sizeof(b) - got, 0);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return st_error_set(ST_EIO, ST_ERROR_CATALOG, "cannot get random bytes for a uuid: %s",
-                                strerror(errno));
-        }
-        got += (size_t)n;
-    }
-    b[6] = (uint8_t)((b[6] & 0x0f) | 0x40); /* version 4 */
-    b[8] = (uint8_t)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-    for (int i = 0, o = 0; i < 16; i++) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            out[o++] = '-';
-        out[o++] = hex[b[i] >> 4];
-        out[o++] = hex[b[i] & 15];
-    }
-    out[36] = 0;
-    return 0;
-}
-
-int st_cat_local_path(const char *location, char **out)
-{
-    const char *p = location;
-    *out = NULL;
-    if (strncmp(p, "file://", 7) == 0) {
-        p += 7;
-        if (strncmp(p, "localhost/", 10) == 0)
-            p += 9;
-        else if (*p != '/')
-            return st_error_set(ST_EUNSUPPORTED, ST_ERROR_CATALOG,
-                                "'%s': only local file:// locations are supported", location);
-    } else if (strncmp(p, "file:", 5) == 0) {
-        p += 5;
-    } else if (strstr(p, "://")) {
-        return st_error_set(ST_EUNSUPPORTED, ST_ERROR_CATALOG,
-                            "'%s': only local files are supported", location);
-    }
-    if (!*p)
-        return st_error_set(ST_EINVALID, ST_ERROR_CATALOG, "'%s': empty path", location);
-    if (!(*out = st_strdup(p)))
-        return st_error_set_oom();
-    return 0;
-}
-
-int st_cat_mkdirs(const char *path)
-{
-    char *copy = st_strdup(path);
-    int rc = 0;
-    if (!copy)
-        return st_error_set_oom();
-    for (char *p = copy + 1;; p++) {
-        if (*p == '/' || *p == 0) {
-            char saved = *p;
-            *p = 0;
-            if (mkdir(copy, 0777) != 0 && errno != EEXIST) {
-                rc = st_error_set(ST_EIO, ST_ERROR_CATALOG, "cannot create folder '%s': %s", copy,
-                                  strerror(errno));
-                break;
-            }
-            *p = saved;
-            if (!saved)
-                break;
-        }
-    }
-    if (rc == 0) {
-        struct stat sb;
-        if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
-            rc = st_error_set(ST_EIO, ST_ERROR_CATALOG, "'%s' is not a folder", path);
-    }
-    st_free(copy);
-    return rc;
-}
 
 char *st_cat_join(const char *dir, const char *name)
 {
@@ -209,59 +124,6 @@ char *st_cat_join(const char *dir, const char *name)
         return NULL;
     }
     return (char *)st_buf_detach(&b);
-}
-
-/* Appends `path` to `b` dropping "." segments and repeated '/'. */
-static int abs_normalise(st_buf *b, const char *path)
-{
-    const char *p = path;
-    while (*p) {
-        const char *seg;
-        size_t n;
-        while (*p == '/')
-            p++;
-        seg = p;
-        while (*p && *p != '/')
-            p++;
-        n = (size_t)(p - seg);
-        if (n == 0 || (n == 1 && seg[0] == '.'))
-            continue;
-        if ((b->len == 0 || b->ptr[b->len - 1] != '/') && st_buf_putc(b, '/') < 0)
-            return ST_ENOMEM;
-        if (st_buf_put(b, seg, n) < 0)
-            return ST_ENOMEM;
-    }
-    if (b->len == 0 && st_buf_putc(b, '/') < 0)
-        return ST_ENOMEM;
-    return 0;
-}
-
-int st_cat_abs_path(const char *path, char **out)
-{
-    char *local = NULL;
-    st_buf b = ST_BUF_INIT;
-    int rc;
-    *out = NULL;
-    if ((rc = st_cat_local_path(path, &local)) < 0)
-        return rc;
-    if (local[0] != '/') {
-        char cwd[4096];
-        if (!getcwd(cwd, sizeof(cwd))) {
-            st_free(local);
-            return st_error_set(ST_EIO, ST_ERROR_CATALOG, "cannot get the current folder: %s",
-                                strerror(errno));
-        }
-        rc = abs_normalise(&b, cwd);
-    }
-    if (rc == 0)
-        rc = abs_normalise(&b, local);
-    st_free(local);
-    if (rc < 0) {
-        st_buf_dispose(&b);
-        return st_error_set_oom();
-    }
-    *out = (char *)st_buf_detach(&b);
-    return 0;
 }
 
 int st_cat_write_file(const char *path, const void *data, size_t len, int create_new)
@@ -321,21 +183,9 @@ int st_cat_read_small_file(const char *path, char **out, size_t max)
 
 void st_cat_backoff(int attempt)
 {
-    static _Thread_local uint64_t seed;
-    uint64_t max_us = 1000ull << (attempt < 8 ? attempt : 8);
-    struct timespec ts;
-    if (max_us > 200000)
-        max_us = 200000;
-    if (!seed)
-        seed = (uint64_t)(uintptr_t)&ts ^ (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ull;
-    seed ^= seed << 13;
-    seed ^= seed >> 7;
-    seed ^= seed << 17;
-    max_us = max_us / 2 + seed % (max_us / 2 + 1);
-    ts.tv_sec = (time_t)(max_us / 1000000);
-    ts.tv_nsec = (long)(max_us % 1000000) * 1000;
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
+    /* 1 ms doubling to 200 ms, jittered */
+    int64_t us = 1000ll << (attempt < 8 ? attempt : 8);
+    st_backoff_sleep(us > 200000 ? 200000 : us);
 }
 
 /* ============================================================ the handle */
@@ -344,6 +194,7 @@ int st_cat_base_init(st_catalog *c, const cat_vtable *vt, const char *uri, const
                      const char *name)
 {
     c->vt = vt;
+    memset(&c->locmap, 0, sizeof c->locmap);
     if (!(c->uri = st_strdup(uri)) || !(c->warehouse = st_strdup(warehouse)) ||
         !(c->name = st_strdup(name)))
         return st_error_set_oom();
@@ -361,20 +212,22 @@ void st_catalog_close(st_catalog *c)
 {
     if (!c)
         return;
-    if (c->user_free)
-        c->user_free(c->user);
+    st_location_map_dispose(&c->locmap);
     c->vt->close(c);
 }
 
-void st_catalog_set_user_data(st_catalog *c, void *data, void (*free_fn)(void *))
+int st_catalog_set_location_map(st_catalog *c, const char *const *pairs)
 {
-    if (c->user_free)
-        c->user_free(c->user);
-    c->user = data;
-    c->user_free = free_fn;
+    st_location_map m;
+    int rc = st_location_map_init(&m, pairs);
+    if (rc == 0) {
+        st_location_map_dispose(&c->locmap);
+        c->locmap = m;
+    }
+    return rc;
 }
 
-void *st_catalog_user_data(st_catalog *c) { return c->user; }
+const st_location_map *st_catalog_location_map(const st_catalog *c) { return &c->locmap; }
 
 const char *st_catalog_kind(const st_catalog *c) { return c->vt->kind; }
 const char *st_catalog_warehouse(const st_catalog *c) { return c->warehouse; }
@@ -542,7 +395,7 @@ static int has_scheme(const char *uri)
 /* The warehouse: the argument made absolute, else `dflt` (made absolute), else the cwd. */
 static int pick_warehouse(const char *arg, const char *dflt, char **out)
 {
-    return st_cat_abs_path(arg ? arg : dflt ? dflt : ".", out);
+    return st_abspath(out, arg ? arg : dflt ? dflt : ".");
 }
 
 static char *dir_of(const char *path)
@@ -579,7 +432,7 @@ static int open_sqlite(st_catalog **out, const char *uri, const char *path_and_q
     }
     if ((rc = pick_name(uri, from_uri, catalog_name, &name)) < 0)
         goto done;
-    if ((rc = st_cat_abs_path(path, &abs)) < 0)
+    if ((rc = st_abspath(&abs, path)) < 0)
         goto done;
     if (!warehouse && !(dir = dir_of(abs))) {
         rc = st_error_set_oom();
@@ -670,10 +523,10 @@ static int open_folder(st_catalog **out, const char *uri, const char *warehouse)
 {
     char *dir = NULL, *wh = NULL;
     int rc;
-    if ((rc = st_cat_abs_path(uri, &dir)) < 0)
+    if ((rc = st_abspath(&dir, uri)) < 0)
         return rc;
     if (warehouse) {
-        if ((rc = st_cat_abs_path(warehouse, &wh)) < 0)
+        if ((rc = st_abspath(&wh, warehouse)) < 0)
             goto done;
         if (strcmp(wh, dir) != 0) {
             rc = st_error_set(ST_EINVALID, ST_ERROR_CATALOG,
@@ -703,9 +556,9 @@ int st_catalog_open_uri(st_catalog **out, const char *uri, const char *warehouse
             return st_error_set(ST_EINVALID, ST_ERROR_CATALOG,
                                 "neither a catalog URI nor a warehouse is given");
         if ((rc = pick_name(warehouse, NULL, catalog_name, &name)) < 0 ||
-            (rc = st_cat_abs_path(warehouse, &wh)) < 0)
+            (rc = st_abspath(&wh, warehouse)) < 0)
             return rc;
-        if ((rc = st_cat_mkdirs(wh)) == 0) {
+        if ((rc = st_mkdirs(wh)) == 0) {
             st_buf b = ST_BUF_INIT;
             path = st_cat_join(wh, "catalog.db");
             if (path && st_buf_printf(&b, "sqlite://%s", path) == 0)
@@ -752,7 +605,7 @@ int st_catalog_open_uri(st_catalog **out, const char *uri, const char *warehouse
             if (!path)
                 return st_error_set_oom();
             if ((rc = pick_name(uri, NULL, catalog_name, &name)) == 0 &&
-                (rc = st_cat_abs_path(path, &abs)) == 0) {
+                (rc = st_abspath(&abs, path)) == 0) {
                 dir = dir_of(abs);
                 if (!dir)
                     rc = st_error_set_oom();
@@ -1026,7 +879,7 @@ static int pointer_commit(st_catalog *c, const char *ns, const char *name, const
             rc = st_cat_err_no_ns(ns);
         goto done;
     }
-    if ((rc = st_cat_uuid4(uuid)) < 0)
+    if ((rc = st_uuid4(uuid)) < 0)
         goto done;
     snprintf(fname, sizeof(fname), "%05d-%s%s", version, uuid,
              gzip ? ".gz.metadata.json" : ".metadata.json");
@@ -1034,8 +887,9 @@ static int pointer_commit(st_catalog *c, const char *ns, const char *name, const
         rc = st_error_set_oom();
         goto done;
     }
-    if ((rc = st_cat_local_path(dir, &local_dir)) < 0 || (rc = st_cat_local_path(loc, &local)) < 0 ||
-        (rc = st_cat_mkdirs(local_dir)) < 0 || (rc = st_cat_write_file(local, json, len, 1)) < 0)
+    if ((rc = st_location_resolve(&local_dir, &c->locmap, dir)) < 0 ||
+        (rc = st_location_resolve(&local, &c->locmap, loc)) < 0 ||
+        (rc = st_mkdirs(local_dir)) < 0 || (rc = st_cat_write_file(local, json, len, 1)) < 0)
         goto done;
     rc = c->vt->tbl_swap(c, ns, name, base, loc);
     if (rc == 0 || rc == ST_EUNKNOWN) {

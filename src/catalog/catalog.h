@@ -218,10 +218,12 @@ int st_catalog_tbl_rename(st_catalog *c, const char *ns, const char *name, const
 
 /* Frees an array of n strings from this layer. NULL-safe. */
 void st_catalog_strings_free(char **v, int n);
-/* Per-handle state of the layer above (the table layer's location map): freed
- * with free_fn when replaced or when the catalog closes. Not thread-safe. */
-void st_catalog_set_user_data(st_catalog *c, void *data, void (*free_fn)(void *));
-void *st_catalog_user_data(st_catalog *c);
+/* Location rewrites ("FROM=TO", NULL-terminated) for the tables of this
+ * catalog: metadata files are written through them, and the table layer reads
+ * through them. Replaces any earlier map. Not thread-safe. */
+struct st_location_map;
+int st_catalog_set_location_map(st_catalog *c, const char *const *pairs);
+const struct st_location_map *st_catalog_location_map(const st_catalog *c);
 
 /* ------------------------------------------------- catalog-less path tables */
 

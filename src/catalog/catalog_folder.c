@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "catalog/catalog_int.h"
+#include "util/fs.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
@@ -283,7 +284,7 @@ static int dir_commit(const char *tdir, const char *tloc, const char *who, const
             rc = st_error_set(ST_EEXISTS, ST_ERROR_CATALOG, "table %s already exists", who);
             goto done;
         }
-        if (rc != ST_ENOTFOUND || (rc = st_cat_mkdirs(mdir)) < 0)
+        if (rc != ST_ENOTFOUND || (rc = st_mkdirs(mdir)) < 0)
             goto done;
         next = 1;
     } else {
@@ -415,7 +416,7 @@ int st_catalog_path_table_location(const char *table_dir, char **metadata_locati
     *metadata_location = NULL;
     if (!table_dir || !*table_dir)
         return st_error_set(ST_EINVALID, ST_ERROR_CATALOG, "empty table path");
-    if ((rc = st_cat_local_path(table_dir, &local)) < 0)
+    if ((rc = st_local_path(table_dir, &local)) < 0)
         return rc;
     if (stat(local, &sb) != 0) {
         rc = st_error_set(errno == ENOENT || errno == ENOTDIR ? ST_ENOTFOUND : ST_EIO,
@@ -474,7 +475,7 @@ int st_catalog_path_table_commit(const char *table_dir, const char *base_locatio
         return st_error_set(ST_EINVALID, ST_ERROR_CATALOG, "empty metadata location");
     if (!json && len > 0)
         return st_error_set(ST_EINVALID, ST_ERROR_CATALOG, "no metadata to write");
-    if ((rc = st_cat_local_path(table_dir, &local)) < 0)
+    if ((rc = st_local_path(table_dir, &local)) < 0)
         return rc;
     if (st_buf_printf(&who, "'%s'", table_dir) < 0)
         rc = st_error_set_oom();
@@ -599,7 +600,7 @@ static int folder_ns_create(st_catalog *c, const char *ns, const st_props *props
         char *parent = st_strndup(path, (size_t)(strrchr(path, '/') - path));
         if (!parent)
             rc = st_error_set_oom();
-        else if ((rc = st_cat_mkdirs(parent)) == 0 && mkdir(path, 0777) != 0)
+        else if ((rc = st_mkdirs(parent)) == 0 && mkdir(path, 0777) != 0)
             rc = errno == EEXIST
                      ? st_error_set(ST_EEXISTS, ST_ERROR_CATALOG,
                                     is_table_dir(path) > 0 ? "namespace '%s': a table has that name"
@@ -944,7 +945,7 @@ int st_cat_folder_open(st_catalog **out, const char *dir, const char *uri_displa
     *out = NULL;
     if (stat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode))
         return st_error_set(ST_EINVALID, ST_ERROR_CATALOG, "'%s': not a folder", uri_display);
-    if ((rc = st_cat_mkdirs(dir)) < 0)
+    if ((rc = st_mkdirs(dir)) < 0)
         return rc;
     if (!(f = st_calloc(1, sizeof(*f))))
         return st_error_set_oom();

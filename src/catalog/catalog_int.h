@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "catalog/catalog.h"
+#include "util/location.h"
 #include "supertable/errors.h"
 
 #define CAT_MAX_NAME 255      /* VARCHAR(255) of the SQL schema */
@@ -59,8 +60,7 @@ struct st_catalog {
     char *uri;       /* for messages: passwords redacted */
     char *warehouse; /* absolute, no trailing '/' */
     char *name;      /* catalog_name */
-    void *user;      /* the table layer's per-handle state (location map) */
-    void (*user_free)(void *);
+    st_location_map locmap; /* rewrites of moved tables' locations (empty: none) */
 };
 
 /* Fills the common part; takes copies. 0 or ST_ENOMEM. */
@@ -133,7 +133,6 @@ int st_strv_push(st_strv *s, const char *str);
 int st_strv_push_n(st_strv *s, const char *str, size_t n);
 /* Sorts bytewise and drops duplicates. */
 void st_strv_sort_unique(st_strv *s);
-int st_strv_contains(const st_strv *s, const char *str);
 void st_strv_dispose(st_strv *s);
 
 /* Adds to `out` the namespace one level below `parent` (NULL: the top) that
@@ -150,16 +149,6 @@ static inline int st_cat_ns_within(const char *full, const char *ns)
 int st_cat_err_no_table(const char *ns, const char *name);
 int st_cat_err_no_ns(const char *ns);
 
-/* A random UUID v4, lowercase, 36 characters plus NUL. */
-int st_cat_uuid4(char out[37]);
-
-/* A location as a local path: "file:///a" and "file:/a" -> "/a", plain paths
- * as they are; other schemes ST_EUNSUPPORTED. st_free() *out. */
-int st_cat_local_path(const char *location, char **out);
-/* mkdir -p. 0 or ST_EIO. */
-int st_cat_mkdirs(const char *path);
-/* An absolute form of a local path or file:// URI, without a trailing '/'. */
-int st_cat_abs_path(const char *path, char **out);
 /* dir + "/" + name, without doubling a trailing '/'. NULL on OOM. */
 char *st_cat_join(const char *dir, const char *name);
 /* Writes a whole file through st_output (fsync, atomic publish). */

@@ -408,33 +408,23 @@ static int sql_ns_drop(st_catalog *c, const char *ns)
 /* ----------------------------------------------------------------- tables */
 
 /* `sql` with the V1 filter appended when the database has iceberg_type. */
-static char *with_filter(cat_sql *s, const char *sql, const char *tail)
-{
-    st_buf b = ST_BUF_INIT;
-    if (st_buf_puts(&b, sql) < 0 || (s->v1 && st_buf_puts(&b, V1_TABLE_FILTER) < 0) ||
-        (tail && st_buf_puts(&b, tail) < 0)) {
-        st_buf_dispose(&b);
-        return NULL;
-    }
-    return (char *)st_buf_detach(&b);
-}
+/* A statement on iceberg_tables; V1 databases also hold views, which table
+ * calls must not see. Both spellings are literals: nothing to build per call. */
+#define TABLE_SQL(s, sql) ((s)->v1 ? sql V1_TABLE_FILTER : sql)
 
 static int sql_tbl_list(st_catalog *c, const char *ns, st_strv *out)
 {
     cat_sql *s = (cat_sql *)c;
     const char *params[2] = {s->base.name, ns};
     st_sql_result r;
-    char *sql;
+    const char *sql;
     int rc = ns_exists_sql(s, ns);
     if (rc <= 0)
         return rc < 0 ? rc : st_cat_err_no_ns(ns);
-    if (!(sql = with_filter(s,
-                            "SELECT table_name FROM iceberg_tables WHERE catalog_name = $1 AND "
-                            "table_namespace = $2",
-                            NULL)))
-        return st_error_set_oom();
+    sql = TABLE_SQL(s,
+                       "SELECT table_name FROM iceberg_tables WHERE catalog_name = $1 AND "
+                       "table_namespace = $2");
     rc = run_retry(s, sql, 2, params, 0, &r, NULL);
-    st_free(sql);
     if (rc < 0)
         return rc;
     for (int i = 0; rc == 0 && i < r.nrows; i++)
@@ -450,16 +440,12 @@ static int get_row(cat_sql *s, const char *ns, const char *name, char **loc)
 {
     const char *params[3] = {s->base.name, ns, name};
     st_sql_result r;
-    char *sql = with_filter(s,
-                            "SELECT metadata_location FROM iceberg_tables WHERE catalog_name = $1 "
-                            "AND table_namespace = $2 AND table_name = $3",
-                            NULL);
+    const char *sql = TABLE_SQL(s,
+                       "SELECT metadata_location FROM iceberg_tables WHERE catalog_name = $1 "
+                       "AND table_namespace = $2 AND table_name = $3");
     int rc;
     *loc = NULL;
-    if (!sql)
-        return st_error_set_oom();
     rc = run_retry(s, sql, 3, params, 0, &r, NULL);
-    st_free(sql);
     if (rc < 0)
         return rc;
     if (r.nrows > 0) {
@@ -537,14 +523,11 @@ static int sql_tbl_swap(st_catalog *c, const char *ns, const char *name, const c
         return sql_tbl_register(c, ns, name, loc);
     if ((rc = check_loc_len(loc)) < 0)
         return rc;
-    if (!(sql = with_filter(s,
-                            "UPDATE iceberg_tables SET metadata_location = $1, "
-                            "previous_metadata_location = $2 WHERE catalog_name = $3 AND "
-                            "table_namespace = $4 AND table_name = $5 AND metadata_location = $6",
-                            NULL)))
-        return st_error_set_oom();
+    sql = TABLE_SQL(s,
+                       "UPDATE iceberg_tables SET metadata_location = $1, "
+                       "previous_metadata_location = $2 WHERE catalog_name = $3 AND "
+                       "table_namespace = $4 AND table_name = $5 AND metadata_location = $6");
     rc = run_retry(s, sql, 6, params, SQL_WRITE, NULL, &changed);
-    st_free(sql);
     if (rc < 0)
         return rc;
     if (changed == 1)
@@ -567,15 +550,11 @@ static int sql_tbl_drop(st_catalog *c, const char *ns, const char *name)
     cat_sql *s = (cat_sql *)c;
     const char *params[3] = {s->base.name, ns, name};
     int64_t changed = 0;
-    char *sql = with_filter(s,
-                            "DELETE FROM iceberg_tables WHERE catalog_name = $1 AND "
-                            "table_namespace = $2 AND table_name = $3",
-                            NULL);
+    const char *sql = TABLE_SQL(s,
+                       "DELETE FROM iceberg_tables WHERE catalog_name = $1 AND table_namespace "
+                       "= $2 AND table_name = $3");
     int rc;
-    if (!sql)
-        return st_error_set_oom();
     rc = run_retry(s, sql, 3, params, SQL_WRITE, NULL, &changed);
-    st_free(sql);
     if (rc < 0)
         return rc;
     return changed > 0 ? 0 : st_cat_err_no_table(ns, name);
@@ -586,17 +565,14 @@ static int tbl_rename_txn(cat_sql *s, void *arg)
     tbl_args *a = arg;
     const char *params[5] = {a->to_ns, a->to_name, s->base.name, a->ns, a->name};
     int64_t changed = 0;
-    char *sql;
+    const char *sql;
     int rc = ns_exists_sql(s, a->to_ns);
     if (rc <= 0)
         return rc < 0 ? rc : st_cat_err_no_ns(a->to_ns);
-    if (!(sql = with_filter(s,
-                            "UPDATE iceberg_tables SET table_namespace = $1, table_name = $2 "
-                            "WHERE catalog_name = $3 AND table_namespace = $4 AND table_name = $5",
-                            NULL)))
-        return st_error_set_oom();
+    sql = TABLE_SQL(s,
+                       "UPDATE iceberg_tables SET table_namespace = $1, table_name = $2 WHERE "
+                       "catalog_name = $3 AND table_namespace = $4 AND table_name = $5");
     rc = run(s, sql, 5, params, SQL_WRITE, NULL, &changed);
-    st_free(sql);
     if (rc == ST_EEXISTS)
         return st_error_set(ST_EEXISTS, ST_ERROR_CATALOG, "table '%s.%s' already exists",
                             a->to_ns, a->to_name);

@@ -87,14 +87,14 @@ typedef int (*change_fn)(st_table *t, st_txn *x, const snap_args *a, char **pos)
 /* Opens the table, applies `fn` in one transaction, commits. The table is
  * left at the new version for the message. */
 static int commit_change(st_table **t, const char *name, change_fn fn, const snap_args *a,
-                         char **pos, int64_t *snapshot_id)
+                         char **pos)
 {
     st_txn *x = NULL;
     int rc;
     if ((rc = cli_table_open(t, name)) < 0 || (rc = st_table_begin(&x, *t)) < 0)
         return rc;
     if ((rc = fn(*t, x, a, pos)) == 0)
-        rc = st_txn_commit(x, snapshot_id);
+        rc = st_txn_commit(x, NULL);
     st_txn_free(x);
     return rc;
 }
@@ -163,7 +163,7 @@ int cmd_table_rollback(int argc, char **argv)
         return rc < 0 ? CLI_OK : rc;
     if (a.have_to == (a.to_ms != INT64_MIN))
         return cli_usage_error(a.cmd, "give one of --to and --to-timestamp");
-    if (commit_change(&t, pos[0], rollback_change, &a, pos, NULL) < 0) {
+    if (commit_change(&t, pos[0], rollback_change, &a, pos) < 0) {
         rc = cli_fail();
     } else {
         printf("rolled back %s to snapshot %lld\n", st_table_name(t),
@@ -212,7 +212,6 @@ static int run_with_snapshot(int argc, char **argv, const char *cmd, const char 
     static const char *const missing[] = {"no table given", "no snapshot id given"};
     snap_args a;
     st_table *t = NULL;
-    int64_t created = -1;
     char **pos;
     int np, rc;
 
@@ -222,7 +221,7 @@ static int run_with_snapshot(int argc, char **argv, const char *cmd, const char 
         return rc < 0 ? CLI_OK : rc;
     if ((rc = cli_parse_snapshot_id(cmd, "SNAPSHOT_ID", pos[1], &a.snapshot_id)) != 0)
         return rc;
-    if (commit_change(&t, pos[0], fn, &a, pos, &created) < 0) {
+    if (commit_change(&t, pos[0], fn, &a, pos) < 0) {
         rc = cli_fail();
     } else {
         if (fn == cherry_pick_change)
@@ -392,7 +391,7 @@ static int run_ref(int argc, char **argv, int is_tag)
          c.a.max_snapshot_age_ms >= 0))
         return cli_usage_error(cmd, "--snapshot and the retention options apply to create and "
                                "replace");
-    if (commit_change(&t, pos[1], ref_change, &c.a, pos, NULL) < 0) {
+    if (commit_change(&t, pos[1], ref_change, &c.a, pos) < 0) {
         rc = cli_fail();
     } else {
         printf("%s %s %s of %s", done_verbs[c.action], kind, pos[2], st_table_name(t));
@@ -482,7 +481,7 @@ int cmd_table_expire(int argc, char **argv)
         before = st_table_snapshot_count(t);
         st_table_free(t);
         t = NULL;
-        rc = commit_change(&t, pos[0], expire_change, &a, pos, NULL);
+        rc = commit_change(&t, pos[0], expire_change, &a, pos);
     }
     if (rc < 0) {
         rc = cli_fail();
@@ -533,7 +532,7 @@ int cmd_table_upgrade(int argc, char **argv)
         return rc < 0 ? CLI_OK : rc;
     if (!a.format_version)
         return cli_usage_error(a.cmd, "--format-version is required");
-    if (commit_change(&t, pos[0], upgrade_change, &a, pos, NULL) < 0) {
+    if (commit_change(&t, pos[0], upgrade_change, &a, pos) < 0) {
         rc = cli_fail();
     } else {
         printf("%s is at format version %d\n", st_table_name(t), st_table_format_version(t));

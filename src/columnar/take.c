@@ -279,22 +279,6 @@ typedef struct skey {
     uint8_t *rank;         /* numeric keys with nulls: 0 before the values, 1, 2 after */
 } skey;
 
-static inline int cmp_i64(int64_t a, int64_t b)
-{
-    return (a > b) - (a < b);
-}
-
-/* Iceberg's float order: -0.0 < +0.0, NaN after everything, NaN == NaN. */
-static inline int cmp_f64(double a, double b)
-{
-    int an = isnan(a), bn = isnan(b);
-    if (an || bn)
-        return an - bn;
-    if (a != b)
-        return a < b ? -1 : 1;
-    return (int)!!signbit(b) - (int)!!signbit(a);
-}
-
 static inline int cmp_mem(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
 {
     size_t n = al < bl ? al : bl;
@@ -321,12 +305,8 @@ static int key_cmp(const skey *k, int64_t a, int64_t b)
             return (va ? 0 : 1) == k->nulls_first ? -1 : 1;
         }
     }
+    /* numeric kinds always compare by their codes (k->norm) above */
     switch (k->kind) {
-    case KEY_BOOL: c = st_col_bit(v->values, a) - st_col_bit(v->values, b); break;
-    case KEY_I32: c = cmp_i64(st_vector_get_i32(v, a), st_vector_get_i32(v, b)); break;
-    case KEY_I64: c = cmp_i64(st_vector_get_i64(v, a), st_vector_get_i64(v, b)); break;
-    case KEY_F32: c = cmp_f64(st_vector_get_f32(v, a), st_vector_get_f32(v, b)); break;
-    case KEY_F64: c = cmp_f64(st_vector_get_f64(v, a), st_vector_get_f64(v, b)); break;
     case KEY_DEC: {
         st_decimal128 x = st_vector_get_decimal(v, a), y = st_vector_get_decimal(v, b);
         c = x.hi != y.hi ? (x.hi < y.hi ? -1 : 1) : (x.lo > y.lo) - (x.lo < y.lo);

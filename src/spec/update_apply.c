@@ -26,10 +26,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <strings.h>
-#include <sys/random.h>
 
 #include "spec/metadata_int.h"
 #include "util/alloc.h"
+#include "util/random.h"
 
 #define PREVIOUS_VERSIONS_MAX "write.metadata.previous-versions-max"
 #define PREVIOUS_VERSIONS_MAX_DEFAULT 100
@@ -383,27 +383,6 @@ static int valid_uuid(const char *s)
     return 1;
 }
 
-static int random_uuid(char out[40])
-{
-    uint8_t b[16];
-    size_t got = 0;
-    while (got < sizeof(b)) {
-        ssize_t n = getrandom(b + got, sizeof(b) - got, 0);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return st_error_set(ST_EIO, ST_ERROR_OS, "getrandom failed: %s", strerror(errno));
-        }
-        got += (size_t)n;
-    }
-    b[6] = (uint8_t)((b[6] & 0x0f) | 0x40); /* version 4 */
-    b[8] = (uint8_t)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-    snprintf(out, 40,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-             b[15]);
-    return 0;
-}
 
 static int apply_assign_uuid(apply_ctx *c)
 {
@@ -1204,7 +1183,7 @@ static int check_result(apply_ctx *c)
         return st_error_set(ST_EINVALID, ST_ERROR_ICEBERG,
                             "invalid table metadata: no location (set-location)");
     if (!m->table_uuid[0] && (!c->base || m->format_version > 1) &&
-        (rc = random_uuid(m->table_uuid)) < 0)
+        (rc = st_uuid4(m->table_uuid)) < 0)
         return rc;
     return 0;
 }
@@ -1300,7 +1279,7 @@ int st_metadata_new(st_table_metadata **out, const st_schema *schema,
     st_change_init(&ch);
     rc = ST_ENOMEM;
     if (!(u = st_change_add_update(&ch, ST_UPD_ASSIGN_UUID)) ||
-        (rc = random_uuid(u->uuid)) < 0)
+        (rc = st_uuid4(u->uuid)) < 0)
         goto done;
     rc = ST_ENOMEM;
     if (!(u = st_change_add_update(&ch, ST_UPD_UPGRADE_FORMAT_VERSION)))

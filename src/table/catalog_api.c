@@ -10,7 +10,6 @@
 #include "util/alloc.h"
 #include "util/fs.h"
 
-/* The location map of a catalog lives with the catalog handle. */
 int st_catalog_open(st_catalog **out, const char *uri, const st_catalog_options *opts)
 {
     *out = NULL;
@@ -25,35 +24,17 @@ int st_catalog_open(st_catalog **out, const char *uri, const st_catalog_options 
     int rc = st_catalog_open_uri(out, uri && *uri ? uri : NULL, wh, name);
     if (rc)
         return rc;
-    if (opts && opts->location_map) {
-        st_location_map *lm = st_calloc(1, sizeof *lm);
-        if (!lm || (rc = st_location_map_init(lm, opts->location_map)) < 0) {
-            st_free(lm);
-            st_catalog_close(*out);
-            *out = NULL;
-            return rc ? rc : st_error_set_oom();
-        }
-        st_catalog_set_user_data(*out, lm, (void (*)(void *))st_location_map_free);
+    if (opts && opts->location_map &&
+        (rc = st_catalog_set_location_map(*out, opts->location_map)) < 0) {
+        st_catalog_close(*out);
+        *out = NULL;
     }
-    return 0;
-}
-
-void st_location_map_free(st_location_map *m)
-{
-    if (m) {
-        st_location_map_dispose(m);
-        st_free(m);
-    }
+    return rc;
 }
 
 void st_catalog_free(st_catalog *c)
 {
     st_catalog_close(c);
-}
-
-static const st_location_map *cat_locmap(st_catalog *c)
-{
-    return (const st_location_map *)st_catalog_user_data(c);
 }
 
 static int props_from(st_props *p, const st_property *props, size_t n)
@@ -181,7 +162,7 @@ int st_catalog_load_table(st_table **out, st_catalog *c, const char *name)
     if (rc)
         return rc;
     if ((rc = st_catalog_tbl_get(c, ns, tn, &loc)) == 0 &&
-        (rc = st_table_new(&t, c, ns, tn, NULL, cat_locmap(c))) == 0)
+        (rc = st_table_new(&t, c, ns, tn, NULL, st_catalog_location_map(c))) == 0)
         rc = st_table_load_metadata(t, loc);
     st_free(ns);
     st_free(tn);
@@ -287,6 +268,7 @@ int st_catalog_create_table(st_table **out, st_catalog *c, const char *name,
         rc = st_error_set(ST_ENOTFOUND, ST_ERROR_CATALOG, "namespace '%s' does not exist", ns);
     if (rc < 0)
         goto done;
+    rc = 0;
     if (opts && opts->location && *opts->location) {
         if (!(loc = st_strdup(opts->location)))
             rc = st_error_set_oom();
@@ -296,7 +278,7 @@ int st_catalog_create_table(st_table **out, st_catalog *c, const char *name,
     if (rc == 0)
         rc = new_metadata(&md, opts, loc);
     if (rc == 0)
-        rc = st_table_new(&t, c, ns, tn, NULL, cat_locmap(c));
+        rc = st_table_new(&t, c, ns, tn, NULL, st_catalog_location_map(c));
     if (rc == 0)
         rc = st_table_publish(t, NULL, md, &newloc);
     if (rc == 0) {
@@ -362,7 +344,7 @@ int st_catalog_register_table(st_table **out, st_catalog *c, const char *name,
     if (rc)
         return rc;
     /* read it first: a pointer to something that is not table metadata helps nobody */
-    if ((rc = st_table_new(&t, c, ns, tn, NULL, cat_locmap(c))) == 0 &&
+    if ((rc = st_table_new(&t, c, ns, tn, NULL, st_catalog_location_map(c))) == 0 &&
         (rc = st_table_load_metadata(t, metadata_location)) == 0)
         rc = st_catalog_tbl_register(c, ns, tn, metadata_location);
     st_free(ns);

@@ -255,7 +255,7 @@ static int find_part(st_data_writer *w, const st_buf *key, st_vector **pv, int64
         p->tuple[f] = v;
     }
     st_buf path = ST_BUF_INIT;
-    int rc = nf ? st_partition_path(&path, w->spec, w->ptype, p->tuple) : st_buf_puts(&path, "");
+    int rc = nf ? st_partition_path(&path, w->spec, p->tuple) : st_buf_puts(&path, "");
     if (rc == 0 && !(p->path = st_arena_strdup(&w->arena, st_buf_cstr(&path))))
         rc = st_error_set_oom();
     st_buf_dispose(&path);
@@ -727,11 +727,9 @@ static int human(st_buf *out, const st_partition_field *pf, const st_value *v)
     }
 }
 
-int st_partition_path(st_buf *out, const st_partition_spec *spec, const st_type *partition_type,
-                      const st_value *tuple)
+int st_partition_path(st_buf *out, const st_partition_spec *spec, const st_value *tuple)
 {
     int rc = 0;
-    (void)partition_type;
     for (int i = 0; i < spec->n_fields && rc == 0; i++) {
         if (i && (rc = st_buf_putc(out, '/')) < 0)
             break;

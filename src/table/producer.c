@@ -11,6 +11,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -660,28 +661,45 @@ static int build_summary(producer *p, st_props *sum)
     return rc;
 }
 
-/* Distinct partitions among the added and removed files. */
-static int64_t count_partitions(const st_txn *x)
+/* Spec id, then partition values in Iceberg's order (nulls first). */
+static int cmp_partition(const void *pa, const void *pb)
 {
-    /* the data writer groups by partition, so equal tuples are adjacent often;
-     * a quadratic scan over files is fine for the file counts of one commit */
-    int64_t n = 0;
-    for (int i = 0; i < x->n_added; i++) {
-        int dup = 0;
-        for (int j = 0; j < i && !dup; j++) {
-            const st_data_file *a = &x->added[i], *b = &x->added[j];
-            if (a->spec_id != b->spec_id || a->n_partition != b->n_partition)
-                continue;
-            int same = 1;
-            for (int k = 0; k < a->n_partition && same; k++) {
-                const st_value *u = &a->partition[k], *v = &b->partition[k];
-                same = u->is_null == v->is_null && (u->is_null || st_value_compare(u, v) == 0);
-            }
-            dup = same;
+    const st_data_file *a = *(const st_data_file *const *)pa, *b = *(const st_data_file *const *)pb;
+    if (a->spec_id != b->spec_id)
+        return a->spec_id < b->spec_id ? -1 : 1;
+    for (int k = 0; k < a->n_partition && k < b->n_partition; k++) {
+        const st_value *u = &a->partition[k], *v = &b->partition[k];
+        if (u->is_null || v->is_null) {
+            if (u->is_null != v->is_null)
+                return u->is_null ? -1 : 1;
+            continue;
         }
-        n += !dup;
+        int c = st_value_compare(u, v);
+        if (c)
+            return c;
     }
-    return n;
+    return (a->n_partition > b->n_partition) - (a->n_partition < b->n_partition);
+}
+
+/* Distinct partitions among the added files (sorted, then neighbours compared:
+ * an import into hourly partitions can add thousands of files). */
+static int count_partitions(const st_txn *x, int64_t *out)
+{
+    *out = 0;
+    if (!x->n_added)
+        return 0;
+    const st_data_file **f = st_malloc((size_t)x->n_added * sizeof *f);
+    if (!f)
+        return st_error_set_oom();
+    for (int i = 0; i < x->n_added; i++)
+        f[i] = &x->added[i];
+    qsort(f, (size_t)x->n_added, sizeof *f, cmp_partition);
+    int64_t n = 1;
+    for (int i = 1; i < x->n_added; i++)
+        n += cmp_partition(&f[i - 1], &f[i]) != 0;
+    st_free(f);
+    *out = n;
+    return 0;
 }
 
 static int merge_manifests(producer *p);
@@ -699,18 +717,17 @@ int st_txn_produce_snapshot(st_txn *x, const st_table_metadata *base, int attemp
     p.schema = st_metadata_current_schema(base);
     if (st_metadata_snapshot(base, x->snapshot_id)) {
         /* our id was taken by a concurrent commit (astronomically unlikely) */
-        x->snapshot_id = p.snapshot_id = st_new_snapshot_id();
+        if ((rc = st_random_id(&x->snapshot_id)) < 0)
+            return rc;
+        p.snapshot_id = x->snapshot_id;
     }
     p.seq = base->format_version >= 2 ? base->last_sequence_number + 1 : 0;
     const char *branch = x->branch ? x->branch : "main";
     const st_snapshot_ref *ref = st_metadata_ref(base, branch);
-    int64_t head = ref ? ref->snapshot_id : (strcmp(branch, "main") == 0 ? base->current_snapshot_id : -1);
-    if (!ref && x->branch) /* a new branch starts from main */
-        head = base->current_snapshot_id;
+    /* a branch without a ref yet starts from main */
+    int64_t head = ref ? ref->snapshot_id : base->current_snapshot_id;
     const st_snapshot_ref *bref = st_metadata_ref(x->begin, branch);
-    int64_t begin_head = bref ? bref->snapshot_id
-                              : (x->branch ? x->begin->current_snapshot_id
-                                           : x->begin->current_snapshot_id);
+    int64_t begin_head = bref ? bref->snapshot_id : x->begin->current_snapshot_id;
     p.parent = head >= 0 ? st_metadata_snapshot(base, head) : NULL;
 
     if ((rc = st_schema_to_json(&p.schema_json, p.schema)) < 0)
@@ -760,8 +777,7 @@ int st_txn_produce_snapshot(st_txn *x, const st_table_metadata *base, int attemp
                           (long long)p.added_records);
         goto done;
     }
-    p.changed_partitions = count_partitions(x);
-    if ((rc = merge_manifests(&p)) < 0)
+    if ((rc = count_partitions(x, &p.changed_partitions)) < 0 || (rc = merge_manifests(&p)) < 0)
         goto done;
 
     /* the snapshot and its manifest list */

@@ -3,62 +3,16 @@
  * and the read-only accessors of the public API. */
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
 
 #include "spec/partition_parse.h"
 #include "supertable/errors.h"
 #include "table/table_int.h"
 #include "util/alloc.h"
 #include "util/fs.h"
-#include "util/gzip.h"
+#include "util/random.h"
+#include "parquet/compress.h"
 
-/* ------------------------------------------------------------ small utils */
-
-void st_uuid4(char out[37])
-{
-    uint8_t b[16];
-    if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) {
-        /* getrandom on Linux >= 3.17 does not fail for 16 bytes; keep a fallback */
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        uint64_t x = (uint64_t)ts.tv_nsec * 0x9E3779B97F4A7C15ull ^ (uint64_t)ts.tv_sec;
-        for (int i = 0; i < 16; i++) {
-            x ^= x >> 33;
-            x *= 0xff51afd7ed558ccdull;
-            b[i] = (uint8_t)(x >> 56);
-        }
-    }
-    b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
-    b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
-    snprintf(out, 37,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-             b[13], b[14], b[15]);
-}
-
-int64_t st_new_snapshot_id(void)
-{
-    uint64_t v[2] = {0, 0};
-    while (1) {
-        if (getrandom(v, sizeof v, 0) != (ssize_t)sizeof v) {
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            v[0] = (uint64_t)ts.tv_nsec * 0x9E3779B97F4A7C15ull;
-            v[1] = (uint64_t)ts.tv_sec ^ (v[0] >> 17);
-        }
-        int64_t id = (int64_t)((v[0] ^ v[1]) & 0x7fffffffffffffffull);
-        if (id > 0)
-            return id;
-    }
-}
-
-int64_t st_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+/* ------------------------------------------------------------ names */
 
 int st_split_table_name(const char *full, char **ns, char **name)
 {
@@ -249,23 +203,18 @@ int st_table_publish(st_table *t, const char *base_location, const st_table_meta
         return rc;
     const char *codec = st_props_get(&md->properties, "write.metadata.compression-codec");
     int gzip = codec && (strcmp(codec, "gzip") == 0 || strcmp(codec, "GZIP") == 0);
-    uint8_t *data = (uint8_t *)json;
+    const uint8_t *data = (const uint8_t *)json;
     size_t len = strlen(json);
-    uint8_t *gz = NULL;
+    st_buf gz = ST_BUF_INIT;
     if (gzip) {
-        if ((rc = st_gzip_compress(&gz, &len, json, strlen(json))) < 0)
+        /* gzip (RFC 1952), the Parquet GZIP codec's format */
+        if ((rc = pq_compress(PQ_CODEC_GZIP, 0, data, len, &gz)) < 0)
             goto done;
-        data = gz;
+        data = gz.ptr;
+        len = gz.len;
     }
     if (t->cat) {
-        if ((rc = st_table_metadata_dir(&dir, md)) < 0)
-            goto done;
-        char *local_dir;
-        if ((rc = st_location_resolve(&local_dir, &t->locmap, dir)) < 0)
-            goto done;
-        rc = st_mkdirs(local_dir);
-        st_free(local_dir);
-        if (rc == 0)
+        if ((rc = st_table_metadata_dir(&dir, md)) == 0)
             rc = st_catalog_tbl_commit(t->cat, t->ns, t->name, base_location, dir, data, len,
                                        gzip, new_location);
     } else {
@@ -273,7 +222,7 @@ int st_table_publish(st_table *t, const char *base_location, const st_table_meta
                                           new_location);
     }
 done:
-    st_free(gz);
+    st_buf_dispose(&gz);
     st_free(dir);
     st_free(json);
     return rc;

@@ -115,7 +115,7 @@ int st_table_files(const st_table *t, int64_t snapshot_id, st_file_info **out, s
             memset(&f, 0, sizeof f);
             st_buf part = ST_BUF_INIT;
             if (spec && spec->n_fields == me->file.n_partition)
-                rc = st_partition_path(&part, spec, NULL, me->file.partition);
+                rc = st_partition_path(&part, spec, me->file.partition);
             f.path = st_strdup(me->file.file_path);
             f.format = st_strdup(me->file.file_format ? me->file.file_format : "PARQUET");
             f.partition = st_strdup(st_buf_cstr(&part));

@@ -12,27 +12,8 @@
 #include "supertable/table.h"
 #include "util/arena.h"
 #include "util/buf.h"
-
-/* ------------------------------------------------------------ locations */
-
-/* "FROM=TO" prefix rewrites of paths read from metadata. */
-typedef struct st_location_map {
-    char **from;
-    char **to;
-    int n;
-} st_location_map;
-
-int st_location_map_init(st_location_map *m, const char *const *pairs);
-int st_location_map_copy(st_location_map *dst, const st_location_map *src);
-void st_location_map_dispose(st_location_map *m);
-/* Disposes and frees a heap-allocated map (the catalog's user data). NULL-safe. */
-void st_location_map_free(st_location_map *m);
-/*
- * The local file path for a location from metadata: applies the longest
- * matching rewrite, then strips a "file:" / "file://" scheme. Other schemes
- * (s3://...) -> ST_EUNSUPPORTED. @param[out] out st_free() it.
- */
-int st_location_resolve(char **out, const st_location_map *m, const char *location);
+#include "util/location.h"
+#include "util/random.h"
 
 /* ---------------------------------------------------------------- tables */
 
@@ -76,13 +57,6 @@ int st_table_data_dir(char **out, const st_table_metadata *md);
 int st_table_publish(st_table *t, const char *base_location, const st_table_metadata *md,
                      char **new_location);
 
-/* A fresh random UUID v4 as text (37 bytes with NUL). */
-void st_uuid4(char out[37]);
-/* A fresh positive snapshot id (Java: XOR of a UUID's halves, masked positive). */
-int64_t st_new_snapshot_id(void);
-/* Milliseconds since the epoch. */
-int64_t st_now_ms(void);
-
 /* ----------------------------------------------------------- data files */
 
 /*
@@ -120,12 +94,7 @@ void st_data_writer_abort(st_data_writer *w);
 int st_data_file_copy(st_data_file *dst, const st_data_file *src, st_arena *a);
 
 /* Partition path "ts_day=2024-03-01/id_bucket=3" of a tuple (Java's human strings). */
-int st_partition_path(st_buf *out, const st_partition_spec *spec, const st_type *partition_type,
-                      const st_value *tuple);
+int st_partition_path(st_buf *out, const st_partition_spec *spec, const st_value *tuple);
 
-/* ----------------------------------------------------------- schema updates */
-
-/* Schema evolution on a copy of a schema, with Iceberg's rules. */
-typedef struct st_schema_change st_schema_change;
 
 #endif

@@ -2,8 +2,6 @@
 /* Transactions: recording intents and the optimistic commit loop. */
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
 
 #include "spec/partition_parse.h"
 #include "supertable/errors.h"
@@ -24,9 +22,8 @@ int st_table_begin(st_txn **out, st_table *t)
     x->merge_append = -1;
     x->serializable = 1;
     x->cherry_source = -1;
-    st_uuid4(x->uuid);
-    x->snapshot_id = st_new_snapshot_id();
-    if ((rc = st_metadata_clone(&x->begin, t->md)) < 0) {
+    if ((rc = st_uuid4(x->uuid)) < 0 || (rc = st_random_id(&x->snapshot_id)) < 0 ||
+        (rc = st_metadata_clone(&x->begin, t->md)) < 0) {
         st_free(x);
         return rc;
     }
@@ -542,28 +539,15 @@ static int64_t prop_i64(const st_table_metadata *md, const char *key, int64_t df
     return v < 0 ? dflt : v;
 }
 
-static void sleep_ms(int64_t ms)
-{
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0) {
-    }
-}
-
-/* Exponential backoff with jitter, as Java's Tasks: min * 2^attempt, capped, +-50%. */
-static int64_t backoff_ms(const st_table_metadata *md, int attempt)
+/* Exponential backoff as Java's Tasks: min * 2^attempt, capped at max, jittered. */
+static void backoff(const st_table_metadata *md, int attempt)
 {
     int64_t lo = prop_i64(md, "commit.retry.min-wait-ms", 100);
     int64_t hi = prop_i64(md, "commit.retry.max-wait-ms", 60000);
     int64_t w = lo;
     for (int i = 0; i < attempt && w < hi; i++)
         w *= 2;
-    if (w > hi)
-        w = hi;
-    uint32_t r = 0;
-    if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r)
-        r = (uint32_t)st_now_ms();
-    /* a uniform draw in [w/2, 3w/2): writers that collided spread out */
-    return w / 2 + (int64_t)(r % (uint32_t)(w > 0 ? w : 1));
+    st_backoff_sleep((w > hi ? hi : w) * 1000);
 }
 
 int st_txn_build_updates(st_txn *x, const st_table_metadata *base, int attempt, st_change *c,
@@ -683,7 +667,7 @@ int st_txn_commit(st_txn *x, int64_t *snapshot_id)
                                 "table '%s': commit failed after %d attempts: %s", t->display,
                                 attempt + 1, why);
         }
-        sleep_ms(backoff_ms(base, attempt));
+        backoff(base, attempt);
         int rr = st_table_refresh(t);
         if (rr)
             return rr;

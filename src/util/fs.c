@@ -14,24 +14,24 @@ int st_mkdirs(const char *dir)
 {
     size_t n = strlen(dir);
     char *p = st_malloc(n + 1);
+    int rc = 0;
     if (!p)
         return st_error_set_oom();
     memcpy(p, dir, n + 1);
-    for (size_t i = 1; i <= n; i++) {
+    for (size_t i = 1; i <= n && rc == 0; i++) {
         if (p[i] != '/' && p[i] != 0)
             continue;
         char c = p[i];
         p[i] = 0;
-        if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-            int e = errno;
-            st_free(p);
-            return st_error_set(ST_EIO, ST_ERROR_OS, "cannot create folder '%s': %s", dir,
-                                strerror(e));
-        }
+        if (mkdir(p, 0777) != 0 && errno != EEXIST)
+            rc = st_error_set(ST_EIO, ST_ERROR_OS, "cannot create folder '%s': %s", p,
+                              strerror(errno));
         p[i] = c;
     }
     st_free(p);
-    return 0;
+    if (rc == 0 && !st_is_dir(dir))
+        rc = st_error_set(ST_EIO, ST_ERROR_OS, "'%s' is not a folder", dir);
+    return rc;
 }
 
 int st_mkdirs_parent(const char *path)
@@ -69,16 +69,46 @@ int st_is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-int st_abspath(char **out, const char *path)
+int st_local_path(const char *location, char **out)
+{
+    const char *p = location;
+    *out = NULL;
+    if (strncmp(p, "file://", 7) == 0) {
+        p += 7;
+        if (strncmp(p, "localhost/", 10) == 0)
+            p += 9;
+        else if (*p != '/')
+            return st_error_set(ST_EUNSUPPORTED, ST_ERROR_IO,
+                                "'%s': only local file:// locations are supported", location);
+    } else if (strncmp(p, "file:", 5) == 0) {
+        p += 5;
+    } else if (strstr(p, "://")) {
+        return st_error_set(ST_EUNSUPPORTED, ST_ERROR_IO,
+                            "'%s': only local files are supported (map the location with "
+                            "--location-map FROM=TO)", location);
+    }
+    if (!*p)
+        return st_error_set(ST_EINVALID, ST_ERROR_IO, "'%s': empty path", location);
+    if (!(*out = st_strdup(p)))
+        return st_error_set_oom();
+    return 0;
+}
+
+int st_abspath(char **out, const char *location)
 {
     st_buf b = ST_BUF_INIT;
-    int rc = 0;
+    char *path = NULL;
+    int rc = st_local_path(location, &path);
     *out = NULL;
+    if (rc)
+        return rc;
     if (path[0] != '/') {
         char cwd[PATH_MAX];
-        if (!getcwd(cwd, sizeof cwd))
+        if (!getcwd(cwd, sizeof cwd)) {
+            st_free(path);
             return st_error_set(ST_EIO, ST_ERROR_OS, "cannot read the current folder: %s",
                                 strerror(errno));
+        }
         rc = st_buf_puts(&b, cwd);
     }
     /* Fold the components: "." vanishes, ".." drops the previous one. */
@@ -107,6 +137,7 @@ int st_abspath(char **out, const char *path)
     }
     if (rc == 0 && b.len == 0)
         rc = st_buf_putc(&b, '/');
+    st_free(path);
     if (rc) {
         st_buf_dispose(&b);
         return rc;

@@ -3,7 +3,8 @@
 #ifndef ST_UTIL_FS_H
 #define ST_UTIL_FS_H
 
-/* mkdir -p: creates `dir` and its missing parents (0755). ST_EIO with the path. */
+/* mkdir -p: creates `dir` and its missing parents; ST_EIO with the path when
+ * one cannot be made or `dir` exists but is not a folder. */
 int st_mkdirs(const char *dir);
 /* Creates the parent folder of a file path. */
 int st_mkdirs_parent(const char *path);
@@ -13,8 +14,14 @@ int st_remove_file(const char *path);
 int st_path_exists(const char *path);
 /* 1 if path is a folder. */
 int st_is_dir(const char *path);
-/* An absolute, normalised version of `path` ("." and ".." folded; the file need
- * not exist). @param[out] out st_free() it. */
+/*
+ * A location as a local path: "file:///a", "file://localhost/a" and "file:/a"
+ * -> "/a"; plain paths as they are; other schemes (s3://...) ST_EUNSUPPORTED.
+ * @param[out] out st_free() it.
+ */
+int st_local_path(const char *location, char **out);
+/* An absolute, normalised version of a local path or file: URI ("." and ".."
+ * folded, no trailing '/'; the file need not exist). @param[out] out st_free() it. */
 int st_abspath(char **out, const char *path);
 
 #endif

@@ -169,7 +169,10 @@ expect_rc 0 "path table import"
 [ "$(table_rows "$T/ptable" | wc -l)" -eq 7 ] || fail "path table rows"
 
 # ------------------------------------------------- progress on a terminal
-if command -v script >/dev/null 2>&1; then
+# script(1) comes with util-linux/bsdutils, essential on Debian: its absence is a failure
+if ! command -v script >/dev/null 2>&1; then
+    fail "script(1) is missing: cannot test the progress bar"
+else
     script -qec "'$ST_BIN' --warehouse '$WH' import shop.fruit '$T/a.csv' '$T/b.csv'" /dev/null \
         >"$T/tty.out" 2>&1 </dev/null
     grep -q "importing .*rows.*MB/s" "$T/tty.out" || fail "no progress on a terminal: $(cat "$T/tty.out")"

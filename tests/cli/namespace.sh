@@ -50,7 +50,8 @@ expect_rc 0 "list --recursive"
 [ "$(tail -n +2 "$T/out" | sort | tr '\n' ' ')" = "marketing nowhere nowhere.child sales sales.eu " ] ||
     fail "list --recursive: $(cat "$T/out")"
 run st namespace list nope
-[ "$RC" -eq 0 ] || expect_failure "list under a missing namespace"
+expect_failure "list under a missing namespace"
+expect_err_has "namespace 'nope' does not exist" "list under a missing namespace"
 
 run st namespace describe sales.eu --format json
 expect_rc 0 "describe"

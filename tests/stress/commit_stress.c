@@ -9,11 +9,11 @@
  *       an acknowledgement survives the writer's death). With --kill the
  *       parent SIGKILLs random writers at random moments and starts them again
  *       (they resume after their last acknowledged seq).
- *   commit_stress verify URI TABLE WRITERS LOGDIR
- *       loads the table and checks that every acknowledged commit is a
- *       snapshot of main's history exactly once, and that the live data holds
- *       every acknowledged row exactly once and nothing that was never
- *       attempted. Exit 0 when all holds.
+ *   commit_stress verify URI TABLE WRITERS COMMITS LOGDIR
+ *       loads the table and checks that every writer acknowledged all COMMITS
+ *       commits, that each is a snapshot of main's history exactly once, and
+ *       that the live data holds every acknowledged row exactly once and
+ *       nothing that was never attempted. Exit 0 when all holds.
  *
  * Only the public API is used.
  */
@@ -166,7 +166,8 @@ static int run(const char *uri, const char *name, int writers, int commits, cons
     return failures ? 1 : 0;
 }
 
-static int verify(const char *uri, const char *name, int writers, const char *logdir)
+static int verify(const char *uri, const char *name, int writers, int commits,
+                  const char *logdir)
 {
     st_catalog *c;
     st_table *t;
@@ -208,6 +209,10 @@ static int verify(const char *uri, const char *name, int writers, const char *lo
                 keys[n].w = st_vector_get_i32(b->columns[0], k);
                 keys[n].s = st_vector_get_i32(b->columns[1], k);
                 keys[n].inc = st_vector_get_i32(b->columns[2], k);
+                if (keys[n].w < 0 || keys[n].w >= writers || keys[n].s < 0 || keys[n].s >= commits) {
+                    fprintf(stderr, "row (%d, %d) was never written\n", keys[n].w, keys[n].s);
+                    errors++;
+                }
                 n++;
             }
             st_batch_free(b);
@@ -238,10 +243,16 @@ static int verify(const char *uri, const char *name, int writers, const char *lo
         char path[4096];
         snprintf(path, sizeof path, "%s/ack.%d", logdir, w);
         FILE *f = fopen(path, "r");
-        int a, s, inc;
+        int a, s, inc, last = -1;
         long long id;
-        while (f && fscanf(f, "%d %d %lld %d", &a, &s, &id, &inc) == 4) {
+        if (!f) {
+            fprintf(stderr, "writer %d left no acknowledgements (%s)\n", w, path);
+            errors++;
+            continue;
+        }
+        while (fscanf(f, "%d %d %lld %d", &a, &s, &id, &inc) == 4) {
             acked++;
+            last = s;
             int found = 0;
             for (size_t k = 0; k < nc; k++)
                 found += chain[k] == id;
@@ -259,8 +270,11 @@ static int verify(const char *uri, const char *name, int writers, const char *lo
                 errors++;
             }
         }
-        if (f)
-            fclose(f);
+        fclose(f);
+        if (last != commits - 1) {
+            fprintf(stderr, "writer %d acknowledged up to commit %d of %d\n", w, last, commits);
+            errors++;
+        }
     }
     printf("%lld acknowledged commits, %zu snapshots on main, %lld rows, %d errors\n",
            (long long)acked, nc, (long long)rows, errors);
@@ -277,9 +291,9 @@ int main(int argc, char **argv)
     if (argc >= 7 && strcmp(argv[1], "run") == 0)
         return run(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]), argv[6],
                    argc > 7 && strcmp(argv[7], "--kill") == 0);
-    if (argc == 6 && strcmp(argv[1], "verify") == 0)
-        return verify(argv[2], argv[3], atoi(argv[4]), argv[5]);
+    if (argc == 7 && strcmp(argv[1], "verify") == 0)
+        return verify(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]), argv[6]);
     fprintf(stderr, "usage: commit_stress run URI TABLE WRITERS COMMITS LOGDIR [--kill]\n"
-                    "       commit_stress verify URI TABLE WRITERS LOGDIR\n");
+                    "       commit_stress verify URI TABLE WRITERS COMMITS LOGDIR\n");
     return 2;
 }

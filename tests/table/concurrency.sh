@@ -43,7 +43,7 @@ check() { # LABEL URI TABLE WRITERS [--kill]
     setup "$uri" "$tbl" || return
     "$STRESS" run "$uri" "$tbl" "$writers" "$COMMITS" "$logs" "$@" >"$T/run.$label" 2>&1 \
         || { fail "$label: writers failed: $(tail -n 5 "$T/run.$label")"; return; }
-    "$STRESS" verify "$uri" "$tbl" "$writers" "$logs" >"$T/verify.$label" 2>&1 \
+    "$STRESS" verify "$uri" "$tbl" "$writers" "$COMMITS" "$logs" >"$T/verify.$label" 2>&1 \
         || { fail "$label: $(tail -n 8 "$T/verify.$label")"; return; }
     echo "$label: $(cat "$T/run.$label" | tail -n 1) / $(tail -n 1 "$T/verify.$label")"
 }

@@ -78,16 +78,16 @@ expect_json() {
     python3 - "$T/out" "$2" <<'PY' || fail "$1: $2 does not hold; stdout: $(head -c 600 "$T/out")"
 import json, re, sys
 text = open(sys.argv[1], encoding="utf-8").read()
-# --format json prints one document (an array, or describe's object); jsonl
-# one object per line, even when there is just one
+# --format json prints one document (an array, or describe's object spread
+# over lines); jsonl one object per line, even when there is just one. Empty
+# output is a failure, never an empty list.
 lines = [line for line in text.splitlines() if line.strip()]
-if text.lstrip().startswith("[") or len(lines) != 1:
-    try:
-        d = json.loads(text)
-    except ValueError:
-        d = [json.loads(line) for line in lines]
+if not lines:
+    sys.exit("no output")
+if text.lstrip().startswith("[") or lines[0].strip() == "{":
+    d = json.loads(text)
 else:
-    d = [json.loads(lines[0])]
+    d = [json.loads(line) for line in lines]
 sys.exit(0 if eval(sys.argv[2]) else 1)
 PY
 }
@@ -98,16 +98,16 @@ json_get() {
     python3 - "$T/out" "$1" <<'PY'
 import json, sys
 text = open(sys.argv[1], encoding="utf-8").read()
-# --format json prints one document (an array, or describe's object); jsonl
-# one object per line, even when there is just one
+# --format json prints one document (an array, or describe's object spread
+# over lines); jsonl one object per line, even when there is just one. Empty
+# output is a failure, never an empty list.
 lines = [line for line in text.splitlines() if line.strip()]
-if text.lstrip().startswith("[") or len(lines) != 1:
-    try:
-        d = json.loads(text)
-    except ValueError:
-        d = [json.loads(line) for line in lines]
+if not lines:
+    sys.exit("no output")
+if text.lstrip().startswith("[") or lines[0].strip() == "{":
+    d = json.loads(text)
 else:
-    d = [json.loads(lines[0])]
+    d = [json.loads(line) for line in lines]
 print(eval(sys.argv[2]))
 PY
 }

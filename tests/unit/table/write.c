@@ -138,9 +138,10 @@ void test_table_write__rolls_files_at_target_size(void)
 void test_table_write__sorted_files(void)
 {
     st_catalog *c = tt_catalog();
-    st_table *t = tt_create(c, "db.t", "id long, part int", "identity(part)", "id desc", 2);
-    int64_t ids[] = {5, 1, 9, 3, 7, 2, 8};
-    st_batch *b = tt_longs(st_table_schema(t), ids, 7);
+    /* two buckets, so each file holds several ids that must come out sorted */
+    st_table *t = tt_create(c, "db.t", "id long, part int", "bucket(2, id)", "id desc", 2);
+    int64_t ids[] = {5, 1, 9, 3, 7, 2, 8, 4, 6, 10, 12, 11};
+    st_batch *b = tt_longs(st_table_schema(t), ids, 12);
     st_txn *x;
     st_pass(st_table_begin(&x, t));
     st_pass(st_txn_write(x, b));
@@ -150,19 +151,28 @@ void test_table_write__sorted_files(void)
     st_file_info *f;
     size_t n;
     st_pass(st_table_files(t, -1, &f, &n));
+    st_assert_eq_i64(n, 2);
     for (size_t i = 0; i < n; i++) {
         st_parquet_reader *r;
-        st_batch *rg;
         st_pass(st_parquet_reader_open(&r, f[i].path, NULL));
-        st_pass(st_parquet_reader_read_row_group(&rg, r, 0));
-        for (int64_t k = 1; k < rg->length; k++)
-            st_assert(st_vector_get_i64(rg->columns[0], k - 1) >=
-                      st_vector_get_i64(rg->columns[0], k));
-        st_batch_free(rg);
+        int64_t prev = INT64_MAX, distinct = 0;
+        for (int g = 0; g < st_parquet_reader_num_row_groups(r); g++) {
+            st_batch *rg;
+            st_pass(st_parquet_reader_read_row_group(&rg, r, g));
+            for (int64_t k = 0; k < rg->length; k++) {
+                int64_t v = st_vector_get_i64(rg->columns[0], k);
+                st_assert_msg(v <= prev, "%s: %lld after %lld", f[i].path, (long long)v,
+                              (long long)prev);
+                distinct += v != prev;
+                prev = v;
+            }
+            st_batch_free(rg);
+        }
+        st_assert_msg(distinct > 2, "%s holds %lld distinct ids", f[i].path, (long long)distinct);
         st_parquet_reader_free(r);
     }
     st_file_infos_free(f, n);
-    st_assert_eq_i64(tt_rows(t), 14);
+    st_assert_eq_i64(tt_rows(t), 24);
     st_batch_free(b);
     st_table_free(t);
     st_catalog_free(c);

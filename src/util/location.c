@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Locations in metadata are URIs; local tables use plain absolute paths or
- * file: URIs. The location map rewrites prefixes of moved tables (fixtures
- * copied from other machines, a folder restored elsewhere). */
+/* Location maps ("FROM=TO" prefix rewrites) and locations -> local paths. */
 #include <string.h>
 
 #include "supertable/errors.h"
-#include "table/table_int.h"
+#include "util/location.h"
 #include "util/alloc.h"
+#include "util/fs.h"
 
 int st_location_map_init(st_location_map *m, const char *const *pairs)
 {
@@ -26,7 +25,7 @@ int st_location_map_init(st_location_map *m, const char *const *pairs)
         const char *eq = strchr(pairs[i], '=');
         if (!eq || eq == pairs[i]) {
             st_location_map_dispose(m);
-            return st_error_set(ST_EINVALID, ST_ERROR_TABLE,
+            return st_error_set(ST_EINVALID, ST_ERROR_IO,
                                 "location map '%s': expected FROM=TO", pairs[i]);
         }
         m->from[i] = st_strndup(pairs[i], (size_t)(eq - pairs[i]));
@@ -99,23 +98,7 @@ int st_location_resolve(char **out, const st_location_map *m, const char *locati
         rest++, rl--;
     memcpy(p + tl, rest, rl + 1);
 
-    const char *path = p;
-    if (strncmp(path, "file://", 7) == 0)
-        path += 7;          /* file:///abs -> /abs; file://host/x is not local */
-    else if (strncmp(path, "file:", 5) == 0)
-        path += 5;          /* Hadoop's file:/abs */
-    else {
-        const char *colon = strchr(path, ':'), *slash = strchr(path, '/');
-        if (colon && (!slash || colon < slash) && colon[1] == '/' && colon[2] == '/') {
-            int rc = st_error_set(ST_EUNSUPPORTED, ST_ERROR_TABLE,
-                                  "'%s': only local files are supported (map the location "
-                                  "with --location-map FROM=TO)", location);
-            st_free(p);
-            return rc;
-        }
-    }
-    if (path != p)
-        memmove(p, path, strlen(path) + 1);
-    *out = p;
-    return 0;
+    int rc = st_local_path(p, out);
+    st_free(p);
+    return rc;
 }
