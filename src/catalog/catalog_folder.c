@@ -53,18 +53,6 @@ static const char *const version_suffixes[] = {".metadata.json", ".gz.metadata.j
                                                ".metadata.json.gz"};
 #define N_SUFFIXES 3
 
-static int is_dir(const char *path)
-{
-    struct stat sb;
-    return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
-}
-
-static int is_file(const char *path)
-{
-    struct stat sb;
-    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
-}
-
 /* A folder holding metadata/: a table (for listing purposes). 1, 0 or ST_ENOMEM. */
 static int is_table_dir(const char *path)
 {
@@ -72,7 +60,7 @@ static int is_table_dir(const char *path)
     int r;
     if (!m)
         return st_error_set_oom();
-    r = is_dir(m);
+    r = st_is_dir(m);
     st_free(m);
     return r;
 }
@@ -117,7 +105,7 @@ static int version_probe(const char *mdir, long v, char *name, size_t cap)
         version_name(name, cap, v, k);
         if (!(path = st_cat_join(mdir, name)))
             return st_error_set_oom();
-        if (is_file(path) && count++ == 0)
+        if (st_is_file(path) && count++ == 0)
             snprintf(first, sizeof(first), "%s", name);
         st_free(path);
     }
@@ -244,7 +232,7 @@ static int sibling_taken(const char *mdir, long v, int kind, char *other, size_t
         version_name(other, cap, v, k);
         if (!(path = st_cat_join(mdir, other)))
             return st_error_set_oom();
-        taken = is_file(path);
+        taken = st_is_file(path);
         st_free(path);
         if (taken)
             return 1;
@@ -433,7 +421,7 @@ int st_catalog_path_table_location(const char *table_dir, char **metadata_locati
         rc = st_error_set_oom();
         goto done;
     }
-    if (!is_dir(mdir)) {
+    if (!st_is_dir(mdir)) {
         st_free(mdir);
         st_free(mloc);
         mdir = st_strdup(local);
@@ -551,7 +539,7 @@ static int ns_is_dir(const cat_folder *f, const char *ns)
         if (*p == '/' || *p == 0) {
             char saved = *p;
             *p = 0;
-            if (!is_dir(path))
+            if (!st_is_dir(path))
                 ok = 0;
             else if ((ok = is_table_dir(path)) >= 0)
                 ok = !ok;
@@ -633,11 +621,11 @@ static int list_dirs(const char *path, int want_tables, const char *prefix, st_s
             rc = st_error_set_oom();
             break;
         }
-        if (!is_dir(sub)) {
+        if (!st_is_dir(sub)) {
             keep = 0;
         } else if (want_tables) {
             char *mdir = st_cat_join(sub, "metadata");
-            int found = mdir ? is_dir(mdir) : st_error_set_oom();
+            int found = mdir ? st_is_dir(mdir) : st_error_set_oom();
             if (found > 0)
                 found = find_current(mdir, &v, name, sizeof(name)) == 0 ? 1
                         : st_error_last()->code == ST_ENOMEM ? ST_ENOMEM
@@ -768,7 +756,7 @@ static int folder_tbl_commit(st_catalog *c, const char *ns, const char *name, co
         rc = st_error_set_oom();
         goto done;
     }
-    if (!base && is_dir(tdir) && (rc = is_table_dir(tdir)) <= 0) {
+    if (!base && st_is_dir(tdir) && (rc = is_table_dir(tdir)) <= 0) {
         if (rc < 0)
             goto done;
         rc = st_error_set(ST_EEXISTS, ST_ERROR_CATALOG,
@@ -815,7 +803,7 @@ static void remove_empty_dirs(char *path, size_t len)
             continue;
         path[len] = '/';
         memcpy(path + len + 1, e->d_name, n + 1);
-        if (is_dir(path))
+        if (st_is_dir(path))
             remove_empty_dirs(path, len + 1 + n);
     }
     closedir(d);

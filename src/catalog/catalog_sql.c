@@ -191,15 +191,13 @@ static int ns_exists_sql(cat_sql *s, const char *ns)
     int rc;
     if (!like)
         return st_error_set_oom();
+    /* one round trip: this runs before nearly every catalog operation */
     rc = any_row(s,
-                 "SELECT 1 FROM iceberg_tables WHERE catalog_name = $1 AND "
-                 "(table_namespace = $2 OR table_namespace LIKE $3 ESCAPE '!') LIMIT 1",
+                 "SELECT 1 WHERE EXISTS (SELECT 1 FROM iceberg_tables WHERE catalog_name = $1 "
+                 "AND (table_namespace = $2 OR table_namespace LIKE $3 ESCAPE '!')) OR EXISTS "
+                 "(SELECT 1 FROM iceberg_namespace_properties WHERE catalog_name = $1 AND "
+                 "(namespace = $2 OR namespace LIKE $3 ESCAPE '!'))",
                  ns, like);
-    if (rc == 0)
-        rc = any_row(s,
-                     "SELECT 1 FROM iceberg_namespace_properties WHERE catalog_name = $1 AND "
-                     "(namespace = $2 OR namespace LIKE $3 ESCAPE '!') LIMIT 1",
-                     ns, like);
     st_free(like);
     return rc;
 }

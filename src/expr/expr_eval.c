@@ -71,39 +71,6 @@ static inline const uint8_t *data_of(const st_vector *v)
     return v->data ? v->data : (const uint8_t *)"";
 }
 
-/* The value of row i as an st_value (bytes borrowed from the vector). */
-static void row_value(const st_vector *v, int64_t i, st_value *out)
-{
-    memset(out, 0, sizeof(*out));
-    out->type = v->type->id;
-    switch (v->type->id) {
-    case ST_TYPE_BOOLEAN: out->v.b = st_vector_get_bool(v, i); break;
-    case ST_TYPE_INT:
-    case ST_TYPE_DATE: out->v.i32 = st_vector_get_i32(v, i); break;
-    case ST_TYPE_FLOAT: out->v.f32 = st_vector_get_f32(v, i); break;
-    case ST_TYPE_DOUBLE: out->v.f64 = st_vector_get_f64(v, i); break;
-    case ST_TYPE_DECIMAL:
-        out->v.dec = st_vector_get_decimal(v, i);
-        out->scale = v->type->scale;
-        break;
-    case ST_TYPE_STRING:
-    case ST_TYPE_BINARY: {
-        const int32_t *off = (const int32_t *)(const void *)v->values;
-        out->v.bytes.ptr = data_of(v) + off[i];
-        out->v.bytes.len = (size_t)(off[i + 1] - off[i]);
-        break;
-    }
-    case ST_TYPE_UUID:
-    case ST_TYPE_FIXED: {
-        size_t w = v->type->id == ST_TYPE_UUID ? 16 : (size_t)v->type->length;
-        out->v.bytes.ptr = v->values + (size_t)i * w;
-        out->v.bytes.len = w;
-        break;
-    }
-    default: out->v.i64 = st_vector_get_i64(v, i); break;
-    }
-}
-
 static void cmp_strings(const st_vector *v, int64_t n, const st_value *lit, st_expr_op op,
                         uint8_t *out)
 {
@@ -141,7 +108,7 @@ static void cmp_generic(const st_vector *v, int64_t n, const st_value *lit, st_e
     st_value x;
     int un;
     for (int64_t i = 0; i < n; i++) {
-        row_value(v, i, &x);
+        st_value_from_vector(&x, v, i);   /* null rows are masked later */
         out[i] = cmp_holds(op, expr_value_cmp(&x, lit, &un));
     }
 }
@@ -208,7 +175,7 @@ static int in_test(const st_vector *v, int64_t n, const st_expr *e, uint8_t *out
     }
     for (int64_t i = 0; i < n; i++) {
         st_value x;
-        row_value(v, i, &x);
+        st_value_from_vector(&x, v, i);   /* null rows are masked later */
         /* NaN is in no list (and so NOT IN every list) */
         out[i] = (uint8_t)(in_values(e->lits, e->n_lits, &x) != neg);
     }

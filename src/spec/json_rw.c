@@ -8,7 +8,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "formats/formats_int.h"
 #include "spec/metadata_int.h"
 #include "util/alloc.h"
 
@@ -51,38 +53,11 @@ void st_jw_end_arr(st_jw *w)
     jw_put(w, "]", 1);
 }
 
+/* The formats layer's JSON string (escapes, invalid UTF-8 as U+FFFD). */
 static void jw_string(st_jw *w, const char *s)
 {
-    static const char hex[] = "0123456789abcdef";
-    const char *run = s;
-    jw_put(w, "\"", 1);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        const char *esc = NULL;
-        char u[7];
-        if (c == '"')
-            esc = "\\\"";
-        else if (c == '\\')
-            esc = "\\\\";
-        else if (c == '\n')
-            esc = "\\n";
-        else if (c == '\r')
-            esc = "\\r";
-        else if (c == '\t')
-            esc = "\\t";
-        else if (c < 0x20) {
-            u[0] = '\\', u[1] = 'u', u[2] = '0', u[3] = '0';
-            u[4] = hex[c >> 4], u[5] = hex[c & 15], u[6] = 0;
-            esc = u;
-        }
-        if (esc) {
-            jw_put(w, run, (size_t)(s - run));
-            jw_put(w, esc, strlen(esc));
-            run = s + 1;
-        }
-    }
-    jw_put(w, run, (size_t)(s - run));
-    jw_put(w, "\"", 1);
+    if (w->rc == 0 && st_fmt_json_string(&w->buf, (const uint8_t *)s, strlen(s)) < 0)
+        w->rc = st_error_set_oom();
 }
 
 void st_jw_key(st_jw *w, const char *key)

@@ -11,10 +11,10 @@
  * "logicalType":"map"; structs are records "r<field id>"; named fixed types
  * (decimal_P_S, fixed_L, uuid_fixed) are defined once and then referenced.
  */
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "formats/formats_int.h"
 #include "spec/manifest_int.h"
 #include "util/alloc.h"
 
@@ -136,26 +136,18 @@ static const desc summary[] = {
 
 int st_json_put_string(st_buf *b, const char *s)
 {
-    static const char hex[] = "0123456789abcdef";
-    st_buf_putc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            st_buf_putc(b, '\\');
-            st_buf_putc(b, (char)*p);
-        } else if (*p < 0x20) {
-            char u[7] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15], 0};
-            st_buf_puts(b, u);
-        } else {
-            st_buf_putc(b, (char)*p);
-        }
-    }
-    return st_buf_putc(b, '"');
+    return st_fmt_json_string(b, (const uint8_t *)s, strlen(s));
 }
 
 int st_decimal_required_bytes(int precision)
 {
+    /* the fewest bytes whose two's complement holds 10^precision - 1: exact
+     * 128-bit arithmetic (10^38 < 2^127), no floating point */
+    unsigned __int128 limit = 1;
+    for (int i = 0; i < precision; i++)
+        limit *= 10;
     int bytes = 1;
-    while (pow(2.0, 8.0 * bytes - 1) < pow(10.0, precision))
+    while (bytes < 16 && ((unsigned __int128)1 << (8 * bytes - 1)) < limit)
         bytes++;
     return bytes;
 }

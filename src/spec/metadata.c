@@ -94,21 +94,6 @@ const st_field_default *st_schema_default(const st_schema *s, int32_t field_id)
     return NULL;
 }
 
-int32_t st_type_max_field_id(const st_type *t)
-{
-    int32_t max = 0;
-    if (!t || !st_type_is_nested(t))
-        return 0;
-    for (int i = 0; i < t->n_fields; i++) {
-        int32_t id = t->fields[i].id, sub = st_type_max_field_id(t->fields[i].type);
-        if (id > max)
-            max = id;
-        if (sub > max)
-            max = sub;
-    }
-    return max;
-}
-
 /* st_type_equals plus docs (Java compares them as part of a field). */
 static int type_same(const st_type *a, const st_type *b)
 {

@@ -138,8 +138,6 @@ int st_statistics_equals(const st_statistics_file *a, const st_statistics_file *
 int st_props_equal(const st_props *a, const st_props *b);
 /* The default of a field id, or NULL. */
 const st_field_default *st_schema_default(const st_schema *s, int32_t field_id);
-/* Highest field id in a type (0 for none), walking structs, lists and maps. */
-int32_t st_type_max_field_id(const st_type *t);
 
 /* REST names of update and requirement kinds ("add-schema"), or NULL. */
 const char *st_update_kind_name(int kind);

@@ -483,8 +483,9 @@ static int apply_add_schema(apply_ctx *c)
 
     if ((rc = check_schema(c, s)) < 0)
         return rc;
-    if (st_type_max_field_id(s->type) > new_last)
-        new_last = st_type_max_field_id(s->type);
+    int32_t top_field = st_schema_max_id(s->type);
+    if (top_field > new_last)
+        new_last = top_field;
     if (c->u->last_column_id != ST_NULL32 && c->u->last_column_id > new_last)
         new_last = c->u->last_column_id;
     for (int i = 0; i < m->n_schemas; i++) {

@@ -69,6 +69,12 @@ int st_is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+int st_is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 int st_local_path(const char *location, char **out)
 {
     const char *p = location;

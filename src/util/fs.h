@@ -12,8 +12,9 @@ int st_mkdirs_parent(const char *path);
 int st_remove_file(const char *path);
 /* 1 if a file or folder exists at path, else 0. */
 int st_path_exists(const char *path);
-/* 1 if path is a folder. */
+/* 1 if path is a folder / a regular file (symbolic links followed). */
 int st_is_dir(const char *path);
+int st_is_file(const char *path);
 /*
  * A location as a local path: "file:///a", "file://localhost/a" and "file:/a"
  * -> "/a"; plain paths as they are; other schemes (s3://...) ST_EUNSUPPORTED.

@@ -613,7 +613,7 @@ void test_spec_metadata__schema_json(void)
     char *json = NULL;
     st_pass(st_schema_from_json(&s, text, strlen(text)));
     st_assert_eq_i64(s.schema_id, 4);
-    st_assert_eq_i64(st_type_max_field_id(s.type), 9);
+    st_assert_eq_i64(st_schema_max_id(s.type), 9);
     st_assert_eq_i64(s.type->fields[2].type->id, ST_TYPE_LIST);
     st_assert_eq_i64(s.type->fields[2].type->fields[0].id, 6);
     st_assert(s.type->fields[2].type->fields[0].required);
