@@ -57,6 +57,7 @@ int cmd_table_upgrade(int argc, char **argv);
 int cmd_table_alter(int argc, char **argv);
 
 int cmd_import(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 
 /* ----------------------------------------------------- messages, exits */
 

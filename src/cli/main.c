@@ -23,6 +23,7 @@ static const char MAIN_USAGE[] =
     "  table ...         create, list, describe, alter and drop Iceberg tables; their\n"
     "                    snapshots, files, manifests, branches, tags, properties\n"
     "  import            load CSV, TSV, JSON lines and Parquet files into a table\n"
+    "  scan              read a table's rows (filter, time travel, --explain)\n"
     "\n"
     "Global options:\n"
     "  -h, --help               show this help\n"
@@ -154,6 +155,8 @@ static int run_command(int argc, char **argv)
         return run_group(argc, argv, "supertable table", TABLE_USAGE, TABLE_COMMANDS);
     if (strcmp(name, "import") == 0)
         return cmd_import(argc, argv);
+    if (strcmp(name, "scan") == 0)
+        return cmd_scan(argc, argv);
     if (strcmp(name, "help") == 0)
         return cli_help(MAIN_USAGE);
     return cli_usage_error("supertable", "unknown command '%s'", name);

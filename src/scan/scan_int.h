@@ -7,6 +7,7 @@
 #ifndef ST_SCAN_SCAN_INT_H
 #define ST_SCAN_SCAN_INT_H
 
+#include "expr/expr.h"
 #include "spec/spec.h"
 #include "supertable/scan.h"
 #include "table/table_int.h"
@@ -32,5 +33,74 @@ int st_manifests_read_all(const st_table *t, const st_table_metadata *md,
  */
 int st_scan_pick_snapshot(const st_table *t, int64_t snapshot_id, int64_t as_of_ms,
                           const char *ref, const st_snapshot **out, int *use_table_schema);
+
+/* ------------------------------------------------------------- the plan */
+
+/* Values for fields a data file lacks: identity partition values (by source
+ * field id) and initial defaults. Borrowed arrays. */
+typedef struct st_scan_consts {
+    const int32_t *ids;
+    const st_value *values;
+    int n;
+} st_scan_consts;
+
+/* The constant for field `id`, or NULL. */
+const st_value *st_scan_consts_find(const st_scan_consts *c, int32_t id);
+
+/*
+ * Builds a batch of `schema` from a batch decoded from a data file, matching
+ * fields by id (see project.c). Unchanged columns are shared.
+ * @param[out] out release with st_batch_free().
+ * @return 0; ST_EINVALID (a file type that cannot be read as the field's);
+ *         ST_ENOMEM.
+ */
+int st_scan_project(st_batch **out, const st_batch *in, st_type *schema, const st_scan_consts *c);
+
+/* A live file chosen by planning; points into the scan's manifests. */
+typedef struct st_scan_file {
+    const st_data_file *file;
+    int64_t data_seq;            /* data sequence number */
+    int64_t file_seq;
+    int32_t *deletes;            /* indexes into scan->delete_files (arena) */
+    int n_deletes;
+    int n_pos, n_eq;
+    st_scan_consts consts;       /* identity partition values + defaults */
+} st_scan_file;
+
+typedef struct st_scan_task_int {
+    int file;                    /* index into scan->files */
+    int64_t start, end;          /* row groups whose first page lies in [start, end) */
+} st_scan_task_int;
+
+struct st_scan {
+    st_table *table;
+    st_arena arena;
+    st_pool *pool;               /* NULL: calling thread */
+    const st_snapshot *snapshot; /* NULL: empty table */
+    const st_schema *schema;     /* the schema read (snapshot's or table's) */
+    st_type *out_type;           /* the projection returned */
+    st_type *read_type;          /* out_type + filter and equality-delete columns */
+    st_expr *filter;             /* bound to schema->type; NULL when none */
+    st_expr *metrics_filter;     /* filter for manifest metrics (see plan.c); may be filter */
+    char *filter_text;
+    char *name_mapping;          /* schema.name-mapping.default, or NULL */
+    int64_t limit;
+    int64_t split_target;
+    const char *ref_name;        /* for explain */
+
+    st_manifest **manifests;     /* read manifests (data and delete), owned */
+    int n_manifests;
+    st_scan_file *files;
+    int n_files;
+    const st_manifest_entry **delete_files;   /* live delete files that apply */
+    int n_delete_files;
+    st_scan_task_int *tasks;
+    int n_tasks;
+
+    st_scan_metrics m;           /* reading counters updated atomically */
+};
+
+/* The data file a task reads, with the read options of the scan. */
+int st_scan_plan(st_scan *s, const st_scan_options *o);
 
 #endif
