@@ -13,7 +13,7 @@ COMMANDS="parquet inspect|parquet cat|parquet convert|namespace create|namespace
 namespace describe|namespace drop|table create|table list|table describe|table alter|table drop|\
 table rename|table history|table snapshots|table files|table manifests|table refs|\
 table properties|table rollback|table set-current|table cherry-pick|table tag|table branch|\
-table expire|table upgrade|import"
+table expire|table upgrade|import|scan"
 
 IFS='|'
 set -f
