@@ -268,6 +268,7 @@ typedef struct spec_filter {
     int32_t spec_id;
     const st_partition_spec *spec;
     st_expr *incl;               /* NULL: no filter */
+    st_expr *strict;
     st_type *ptype;              /* partition tuple type */
 } spec_filter;
 
@@ -279,6 +280,7 @@ typedef struct plan_ctx {
     int *read_idx;               /* manifests to read: indexes into mfs */
     /* per read manifest: selected entry indexes and counters */
     int **sel;
+    uint8_t **all;               /* per selected entry: the filter holds for every row */
     int *n_sel;
     int64_t (*counts)[3];        /* live, pruned by partition, pruned by metrics */
 } plan_ctx;
@@ -304,6 +306,8 @@ static int build_spec_filters(plan_ctx *c)
         int rc = st_partition_type(&f->ptype, f->spec, c->s->schema->type);
         if (rc == 0 && c->s->filter)
             rc = st_expr_project_inclusive(&f->incl, c->s->filter, f->spec, c->s->schema->type);
+        if (rc == 0 && c->s->filter)
+            rc = st_expr_project_strict(&f->strict, c->s->filter, f->spec, c->s->schema->type);
         if (rc)
             return rc;
     }
@@ -314,6 +318,7 @@ static void free_spec_filters(plan_ctx *c)
 {
     for (int i = 0; i < c->n_specs; i++) {
         st_expr_free(c->specs[i].incl);
+        st_expr_free(c->specs[i].strict);
         st_type_free(c->specs[i].ptype);
     }
     st_free(c->specs);
@@ -331,9 +336,11 @@ static int read_and_filter(void *payload, size_t k)
         return rc;
     const st_manifest *m = *slot;
     int *sel = st_malloc(sizeof(int) * (size_t)(m->n_entries ? m->n_entries : 1));
-    if (!sel)
-        return st_error_set_oom();
+    uint8_t *all = st_malloc((size_t)(m->n_entries ? m->n_entries : 1));
     c->sel[k] = sel;
+    c->all[k] = all;
+    if (!sel || !all)
+        return st_error_set_oom();
     int n = 0;
     int64_t live = 0, by_part = 0, by_metrics = 0;
     for (int i = 0; i < m->n_entries; i++) {
@@ -341,6 +348,7 @@ static int read_and_filter(void *payload, size_t k)
         if (e->status == ST_ENTRY_DELETED)
             continue;
         live++;
+        all[n] = s->filter == NULL;
         if (s->filter) {
             const spec_filter *sf = find_spec(c, e->file.spec_id);
             if (sf && sf->incl) {
@@ -362,6 +370,17 @@ static int read_and_filter(void *payload, size_t k)
                     by_metrics++;
                     continue;
                 }
+                /* Whole files that match need no row tests: by the partition
+                 * (strict projection), or by exact metrics -- not under a name
+                 * mapping, where a file's metrics may describe another column. */
+                if (sf && sf->strict &&
+                    (rc = st_expr_eval_partition(sf->strict, e->file.partition,
+                                                 e->file.n_partition)) < 0)
+                    return rc;
+                if (rc == 0 && !s->name_mapping &&
+                    (rc = st_expr_metrics_must_match(s->filter, &e->file, s->schema->type)) < 0)
+                    return rc;
+                all[n] = rc == 1;
             }
         }
         sel[n++] = i;
@@ -818,9 +837,10 @@ static int plan_snapshot(st_scan *s)
     }
     s->manifests = st_calloc((size_t)(n_read ? n_read : 1), sizeof *s->manifests);
     c.sel = st_calloc((size_t)(n_read ? n_read : 1), sizeof *c.sel);
+    c.all = st_calloc((size_t)(n_read ? n_read : 1), sizeof *c.all);
     c.n_sel = st_calloc((size_t)(n_read ? n_read : 1), sizeof *c.n_sel);
     c.counts = st_calloc((size_t)(n_read ? n_read : 1), sizeof *c.counts);
-    if (!s->manifests || !c.sel || !c.n_sel || !c.counts) {
+    if (!s->manifests || !c.sel || !c.all || !c.n_sel || !c.counts) {
         rc = st_error_set_oom();
         goto done;
     }
@@ -863,6 +883,8 @@ static int plan_snapshot(st_scan *s)
             }
             st_scan_file *sf = &s->files[s->n_files++];
             sf->file = &e->file;
+            sf->filter_true = c.all[k][i];
+            s->files_residual += !sf->filter_true && s->filter;
             sf->data_seq = e->sequence_number;
             sf->file_seq = e->file_sequence_number;
         }
@@ -877,7 +899,10 @@ static int plan_snapshot(st_scan *s)
 done:
     for (int k = 0; c.sel && k < s->n_manifests; k++)
         st_free(c.sel[k]);
+    for (int k = 0; c.all && k < s->n_manifests; k++)
+        st_free(c.all[k]);
     st_free(c.sel);
+    st_free(c.all);
     st_free(c.n_sel);
     st_free(c.counts);
     st_free(c.read_idx);
@@ -1107,7 +1132,9 @@ int st_scan_explain(const st_scan *s, char **out)
     if (s->filter) {
         st_buf f = {0};
         rc |= st_expr_to_string(&f, s->filter);
-        rc |= st_buf_printf(&b, "filter: %s\n", st_buf_cstr(&f));
+        rc |= st_buf_printf(&b, "filter: %s (tested on the rows of %lld of %lld files)\n",
+                            st_buf_cstr(&f), (long long)s->files_residual,
+                            (long long)s->n_files);
         st_buf_dispose(&f);
     } else {
         rc |= st_buf_printf(&b, "filter: none\n");

@@ -260,6 +260,7 @@ typedef struct task_state {
     st_parquet_reader *pr;
     int *rgs;                    /* row groups to read */
     int64_t *first_row;          /* their first row's position in the file */
+    uint8_t *filter_true;        /* per row group: every row matches the filter */
     int n_rgs;
     st_task_group *group;        /* the prepare job */
     int units_left;
@@ -302,6 +303,7 @@ static void task_free(task_state *ts)
     st_parquet_reader_free(ts->pr);
     st_free(ts->rgs);
     st_free(ts->first_row);
+    st_free(ts->filter_true);
     st_free(ts);
 }
 
@@ -360,7 +362,8 @@ static int prepare_task(void *payload, size_t unused)
     int nrg = st_parquet_reader_num_row_groups(ts->pr);
     ts->rgs = st_malloc(sizeof(int) * (size_t)(nrg ? nrg : 1));
     ts->first_row = st_malloc(sizeof(int64_t) * (size_t)(nrg ? nrg : 1));
-    if (!ts->rgs || !ts->first_row)
+    ts->filter_true = st_malloc((size_t)(nrg ? nrg : 1));
+    if (!ts->rgs || !ts->first_row || !ts->filter_true)
         return st_error_set_oom();
     int32_t *fids = NULL;
     int nf = 0;
@@ -388,24 +391,28 @@ static int prepare_task(void *payload, size_t unused)
         if (off < t->start || off >= t->end)
             continue;
         considered++;
-        if (s->filter) {
+        int all = !s->filter || sf->filter_true;
+        if (!all) {
             st_arena a = ST_ARENA_INIT;
             st_data_file m;
+            int skip = 0;
             rc = st_parquet_row_group_metrics(ts->pr, g, fids, ftypes, nf, &a, &m);
-            if (rc == 0) {
-                rc = st_expr_metrics_might_match(s->filter, &m, s->schema->type);
-                if (rc == 0)
-                    pruned++;
-                rc = rc < 0 ? rc : (rc == 0 ? 1 : 0);
-            }
+            if (rc == 0 && (rc = st_expr_metrics_might_match(s->filter, &m, s->schema->type)) == 0)
+                skip = 1;
+            else if (rc == 1)
+                rc = st_expr_metrics_must_match(s->filter, &m, s->schema->type);
+            if (rc == 1)
+                all = 1;
             st_arena_dispose(&a);
-            if (rc == 1) {
-                rc = 0;
-                continue;
-            }
             if (rc < 0)
                 break;
+            rc = 0;
+            if (skip) {
+                pruned++;
+                continue;
+            }
         }
+        ts->filter_true[ts->n_rgs] = (uint8_t)all;
         ts->rgs[ts->n_rgs] = g;
         ts->first_row[ts->n_rgs++] = first;
     }
@@ -469,7 +476,8 @@ static int run_unit(void *payload, size_t unused)
         return rc;
     __atomic_add_fetch(&s->m.rows_read, n, __ATOMIC_RELAXED);
     int64_t deleted = 0, filtered = 0, kept = n;
-    if (n && (sf->n_deletes || s->filter)) {
+    int test_rows = s->filter && !ts->filter_true[u->k];
+    if (n && (sf->n_deletes || test_rows)) {
         if (!(keep = st_malloc((size_t)n))) {
             st_batch_free(b);
             return st_error_set_oom();
@@ -487,7 +495,7 @@ static int run_unit(void *payload, size_t unused)
             after_deletes += keep[i];
         deleted = n - after_deletes;
         kept = after_deletes;
-        if (rc == 0 && s->filter && kept) {
+        if (rc == 0 && test_rows && kept) {
             uint8_t *m = st_malloc((size_t)n);
             if (!m) {
                 rc = st_error_set_oom();

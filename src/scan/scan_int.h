@@ -64,6 +64,7 @@ typedef struct st_scan_file {
     int32_t *deletes;            /* indexes into scan->delete_files (arena) */
     int n_deletes;
     int n_pos, n_eq;
+    int filter_true;             /* every row matches the filter: no residual */
     st_scan_consts consts;       /* identity partition values + defaults */
 } st_scan_file;
 
@@ -98,6 +99,7 @@ struct st_scan {
     int n_tasks;
 
     st_scan_metrics m;           /* reading counters updated atomically */
+    int64_t files_residual;      /* files whose rows the filter must still test */
 };
 
 /* The data file a task reads, with the read options of the scan. */

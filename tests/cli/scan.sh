@@ -89,6 +89,16 @@ explain_is 'void(id)' "id = 100" \
 explain_is 'day(ts), bucket(4, id)' "id = 21" \
     "data files: 6 considered, 2 pruned by partition, 3 pruned by metrics, 1 read"
 
+# residuals: an identity partition (or exact metrics) proves the filter for a whole file
+run st scan p.t1 --filter "id = 21" --explain
+expect_out_has "filter: id = 21 (tested on the rows of 0 of 1 files)" "identity: no residual"
+run st scan p.t3 --filter "id >= 20" --explain
+expect_out_has "(tested on the rows of 0 of 2 files)" "truncate: metrics prove id >= 20"
+run st scan p.t8 --filter "ts >= '2024-03-01T00:00:00Z'" --explain
+expect_out_has "(tested on the rows of 0 of 2 files)" "day: the strict projection proves it"
+run st scan p.t4 --filter "name = 'cd4'" --explain
+expect_out_has "(tested on the rows of 1 of 1 files)" "truncate(2, name): rows are tested"
+
 # manifests pruned by their summaries: one import per day partition
 run st table create p.days --schema 'id long, name string, ts timestamptz' --partition-by 'day(ts)'
 for i in 1 2 3; do
