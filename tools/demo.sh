@@ -73,5 +73,16 @@ $ST table snapshots shop.orders
 $ST table files shop.orders --format csv | cut -d, -f5,6,7 | head -8
 
 echo
+echo "== 10. scan the table: December's express orders; --explain shows what was pruned"
+$ST scan shop.orders --filter "ordered_at >= '2024-12-01' AND express" \
+  --columns order_id,customer,amount --limit 5
+$ST scan shop.orders --filter "ordered_at >= '2024-12-01' AND express" --explain
+
+echo
+echo "== 11. time travel: the first snapshot has no 'note' column"
+FIRST=$($ST table snapshots shop.orders --format csv | sed -n 2p | cut -d, -f1)
+$ST scan shop.orders --snapshot "$FIRST" --filter 'order_id > 99998'
+
+echo
 echo "Done. Files are in $WH/ and $IW/shop/orders/. Next: 'make test' runs every test;"
 echo "'make bench' compares with DuckDB."
