@@ -403,3 +403,66 @@ void test_scan_read_table__arrow_stream(void)
     st_table_free(t);
     st_catalog_free(c);
 }
+
+/* A file the metadata names that is gone or damaged: a clear error naming it. */
+void test_scan_read_table__missing_and_corrupt_files(void)
+{
+    st_catalog *c = tt_catalog();
+    st_table *t = tt_create(c, "db.t", "id long, name string", NULL, NULL, 2);
+    tt_append(t, 0, 100);
+    st_file_info *fi;
+    size_t nf;
+    st_pass(st_table_files(t, -1, &fi, &nf));
+    st_assert_eq_i64((int64_t)nf, 1);
+    const char *path = fi[0].path;
+    if (strncmp(path, "file://", 7) == 0)
+        path += 7;
+    else if (strncmp(path, "file:", 5) == 0)
+        path += 5;
+    char saved[4096];
+    snprintf(saved, sizeof saved, "%s.saved", path);
+    st_assert(rename(path, saved) == 0);
+
+    st_scan *s = NULL;
+    st_batch_reader *r = NULL;
+    st_batch *b = NULL;
+    st_pass(st_table_scan(&s, t, NULL));   /* planning does not open data files */
+    st_pass(st_scan_reader(&r, s));
+    int rc = st_batch_reader_next(r, &b);
+    st_assert(rc < 0 && rc != ST_ITEROVER);
+    st_assert_contains(st_error_last()->message, "00001.parquet");
+    /* a failed reader stays failed */
+    st_assert(st_batch_reader_next(r, &b) < 0);
+    st_batch_reader_free(r);
+    st_scan_free(s);
+
+    /* a truncated file */
+    FILE *in = fopen(saved, "rb"), *out = fopen(path, "wb");
+    char buf[64];
+    size_t n = fread(buf, 1, sizeof buf, in);
+    fwrite(buf, 1, n, out);
+    fclose(in);
+    fclose(out);
+    st_pass(st_table_scan(&s, t, NULL));
+    st_pass(st_scan_reader(&r, s));
+    st_fail_with(ST_ECORRUPT, st_batch_reader_next(r, &b));
+    st_batch_reader_free(r);
+    st_scan_free(s);
+    st_assert(rename(saved, path) == 0);
+    st_assert_eq_i64(ts_count(t, NULL), 100);
+    st_file_infos_free(fi, nf);
+
+    /* a manifest that is gone fails planning, naming it */
+    st_manifest_info *mi;
+    size_t nm;
+    st_pass(st_table_manifests(t, -1, &mi, &nm));
+    const char *mp = mi[0].path;
+    if (strncmp(mp, "file:", 5) == 0)
+        mp += strncmp(mp, "file://", 7) == 0 ? 7 : 5;
+    st_assert(remove(mp) == 0);
+    st_assert(st_table_scan(&s, t, NULL) < 0);
+    st_assert_contains(st_error_last()->message, ".avro");
+    st_manifest_infos_free(mi, nm);
+    st_table_free(t);
+    st_catalog_free(c);
+}
