@@ -17,6 +17,7 @@
 #include <supertable/errors.h>
 #include <supertable/formats.h>
 #include <supertable/parquet.h>
+#include <supertable/scan.h>
 #include <supertable/table.h>
 #include <supertable/types.h>
 #include <supertable/vector.h>
@@ -46,6 +47,8 @@ int cmd_table_snapshots(int argc, char **argv);
 int cmd_table_files(int argc, char **argv);
 int cmd_table_manifests(int argc, char **argv);
 int cmd_table_refs(int argc, char **argv);
+int cmd_table_partitions(int argc, char **argv);
+int cmd_table_entries(int argc, char **argv);
 int cmd_table_properties(int argc, char **argv);
 int cmd_table_rollback(int argc, char **argv);
 int cmd_table_set_current(int argc, char **argv);
@@ -224,10 +227,18 @@ typedef enum cli_list_format {
 int cli_list_format_parse(const char *cmd, const char *arg, cli_list_format *out);
 
 /*
- * A listing: rows of a schema given in the schema syntax (string, long,
- * boolean and map<string, string> columns), built a cell at a time in column
- * order, then printed in one of the formats. Every listing of the tool goes
- * through here, so they print alike.
+ * Prints every batch of a reader to stdout in a listing format. Nested values
+ * (structs, lists, maps) are compact text in table and csv -- {1: 10, 2: 20},
+ * [4, 8], {city: Oslo, zip: null}; binary inside them in base64 -- and JSON
+ * objects and arrays (the canonical JSON form) in json and jsonl. Every
+ * listing of the tool goes through here, so they print alike.
+ */
+int cli_print_reader(st_batch_reader *r, cli_list_format f);
+
+/*
+ * A listing built by hand: rows of a schema given in the schema syntax
+ * (string, long and boolean columns), a cell at a time in column order, then
+ * printed (once) as cli_print_reader() prints.
  */
 typedef struct cli_list cli_list;
 int cli_list_new(cli_list **out, const char *schema);
@@ -235,8 +246,7 @@ int cli_list_str(cli_list *l, const char *s);              /* NULL: null */
 int cli_list_long(cli_list *l, int64_t v);
 int cli_list_long_or_null(cli_list *l, int64_t v, int64_t null_value);
 int cli_list_bool(cli_list *l, int v);
-int cli_list_props(cli_list *l, const st_property *p, size_t n);  /* a map<string, string> */
-/* Prints the rows to stdout. */
+/* Prints the rows to stdout (once). */
 int cli_list_print(cli_list *l, cli_list_format f);
 void cli_list_free(cli_list *l);
 

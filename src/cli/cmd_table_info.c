@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The listings of a table: `supertable table history|snapshots|files|
- * manifests|refs|properties`. Each builds a cli_list and prints it in the
- * --format asked for. `properties` also changes properties (--set, --unset).
+ * manifests|partitions|entries|refs|properties`. All but properties print a
+ * metadata table of the library (st_table_metadata_scan: the columns of
+ * Iceberg's metadata tables as Spark shows them) in the --format asked for;
+ * `properties` builds a cli_list, and also changes properties (--set, --unset).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -37,30 +39,29 @@ static int info_option(void *ctx, int c, const char *arg)
     }
 }
 
-typedef int (*list_fn)(st_table *t, const info_args *a, cli_list **out);
-
-/* Parses `NAME [options]`, opens the table, builds the listing and prints it. */
-static int run_listing(int argc, char **argv, const char *cmd, const char *usage,
-                       const struct option *opts, const char *shortopts, list_fn fn)
+/* Parses `NAME [options]`, opens the table, reads the metadata table `name`
+ * and prints it. */
+static int run_metadata_table(int argc, char **argv, const char *cmd, const char *usage,
+                              const struct option *opts, const char *name)
 {
     static const char *const missing[] = {"no table given"};
     info_args a;
     st_table *t = NULL;
-    cli_list *l = NULL;
+    st_batch_reader *r = NULL;
     char **pos;
     int np, rc;
 
     memset(&a, 0, sizeof(a));
     a.cmd = cmd;
     a.snapshot_id = -1;
-    rc = cli_parse(argc, argv, cmd, usage, shortopts, opts, info_option, &a, 1, 1, missing, &pos,
-                   &np);
+    rc = cli_parse(argc, argv, cmd, usage, "f:", opts, info_option, &a, 1, 1, missing, &pos, &np);
     if (rc != 0)
         return rc < 0 ? CLI_OK : rc;
-    if ((rc = cli_table_open(&t, pos[0])) < 0 || (rc = fn(t, &a, &l)) < 0 ||
-        (rc = cli_list_print(l, a.format)) < 0)
+    if ((rc = cli_table_open(&t, pos[0])) < 0 ||
+        (rc = st_table_metadata_scan(&r, t, name, a.snapshot_id)) < 0 ||
+        (rc = cli_print_reader(r, a.format)) < 0)
         rc = cli_fail();
-    cli_list_free(l);
+    st_batch_reader_free(r);
     st_table_free(t);
     return rc;
 }
@@ -76,44 +77,23 @@ static const struct option SNAPSHOT_OPTS[] = {
     {NULL, 0, NULL, 0},
 };
 
+#define SNAPSHOT_HELP(what) "      --snapshot ID        " what " of this snapshot\n"
+
 /* -------------------------------------------------------------- history */
 
 static const char HISTORY_USAGE[] =
     "usage: supertable table history TABLE [options]\n"
     "\n"
     "Lists when each snapshot became the table's current one (the snapshot log):\n"
-    "made_current_at, timestamp_ms, snapshot_id, parent_id, is_current_ancestor\n"
-    "(false for a snapshot that a rollback left behind).\n"
+    "made_current_at, snapshot_id, parent_id, is_current_ancestor (false for a\n"
+    "snapshot that a rollback left behind).\n"
     "\n"
     "Options:\n" FORMAT_HELP CLI_GLOBAL_HELP;
 
-static int history_rows(st_table *t, const info_args *a, cli_list **out)
-{
-    size_t n = st_table_history_count(t);
-    int rc;
-    (void)a;
-    if ((rc = cli_list_new(out, "made_current_at string, timestamp_ms long, snapshot_id long, "
-                                "parent_id long, is_current_ancestor boolean")) < 0)
-        return rc;
-    for (size_t i = 0; i < n; i++) {
-        st_history_entry h;
-        char when[40];
-        if ((rc = st_table_history(t, i, &h)) < 0)
-            return rc;
-        cli_format_instant(when, sizeof(when), h.timestamp_ms);
-        if ((rc = cli_list_str(*out, when)) < 0 || (rc = cli_list_long(*out, h.timestamp_ms)) < 0 ||
-            (rc = cli_list_long(*out, h.snapshot_id)) < 0 ||
-            (rc = cli_list_long_or_null(*out, h.parent_id, -1)) < 0 ||
-            (rc = cli_list_bool(*out, h.is_current_ancestor)) < 0)
-            return rc;
-    }
-    return 0;
-}
-
 int cmd_table_history(int argc, char **argv)
 {
-    return run_listing(argc, argv, "supertable table history", HISTORY_USAGE, FORMAT_OPTS, "f:",
-                       history_rows);
+    return run_metadata_table(argc, argv, "supertable table history", HISTORY_USAGE,
+                              FORMAT_OPTS, "history");
 }
 
 /* ------------------------------------------------------------ snapshots */
@@ -121,42 +101,15 @@ int cmd_table_history(int argc, char **argv)
 static const char SNAPSHOTS_USAGE[] =
     "usage: supertable table snapshots TABLE [options]\n"
     "\n"
-    "Lists the table's snapshots in commit order: snapshot_id, parent_id,\n"
-    "sequence_number, timestamp_ms, committed_at (ISO-8601 UTC), operation and\n"
-    "summary (an object in json and jsonl, its JSON text in table and csv).\n"
+    "Lists the table's snapshots in commit order: committed_at, snapshot_id,\n"
+    "parent_id, operation, manifest_list and summary (a map).\n"
     "\n"
     "Options:\n" FORMAT_HELP CLI_GLOBAL_HELP;
 
-static int snapshot_rows(st_table *t, const info_args *a, cli_list **out)
-{
-    size_t n = st_table_snapshot_count(t);
-    int rc;
-    (void)a;
-    if ((rc = cli_list_new(out, "snapshot_id long, parent_id long, sequence_number long, "
-                                "timestamp_ms long, committed_at string, operation string, "
-                                "summary map<string, string>")) < 0)
-        return rc;
-    for (size_t i = 0; i < n; i++) {
-        st_snapshot_info s;
-        char when[40];
-        if ((rc = st_table_snapshot(t, i, &s)) < 0)
-            return rc;
-        cli_format_instant(when, sizeof(when), s.timestamp_ms);
-        if ((rc = cli_list_long(*out, s.snapshot_id)) < 0 ||
-            (rc = cli_list_long_or_null(*out, s.parent_id, -1)) < 0 ||
-            (rc = cli_list_long(*out, s.sequence_number)) < 0 ||
-            (rc = cli_list_long(*out, s.timestamp_ms)) < 0 || (rc = cli_list_str(*out, when)) < 0 ||
-            (rc = cli_list_str(*out, s.operation)) < 0 ||
-            (rc = cli_list_props(*out, s.summary, s.n_summary)) < 0)
-            return rc;
-    }
-    return 0;
-}
-
 int cmd_table_snapshots(int argc, char **argv)
 {
-    return run_listing(argc, argv, "supertable table snapshots", SNAPSHOTS_USAGE, FORMAT_OPTS,
-                       "f:", snapshot_rows);
+    return run_metadata_table(argc, argv, "supertable table snapshots", SNAPSHOTS_USAGE,
+                              FORMAT_OPTS, "snapshots");
 }
 
 /* ---------------------------------------------------------------- files */
@@ -165,47 +118,19 @@ static const char FILES_USAGE[] =
     "usage: supertable table files TABLE [options]\n"
     "\n"
     "Lists the live data and delete files of the current snapshot (or of\n"
-    "--snapshot): path, format, content (data, position_deletes,\n"
-    "equality_deletes), spec_id, partition, record_count, file_size,\n"
-    "data_sequence_number, snapshot_id (the snapshot that added it).\n"
+    "--snapshot): content (0 data, 1 position deletes, 2 equality deletes),\n"
+    "file_path, file_format, spec_id, partition, record_count,\n"
+    "file_size_in_bytes, the column metrics (column_sizes, value_counts,\n"
+    "null_value_counts, nan_value_counts, lower_bounds, upper_bounds: maps by\n"
+    "field id), key_metadata, split_offsets, equality_ids, sort_order_id, the v3\n"
+    "fields and readable_metrics (per column, bounds decoded).\n"
     "\n"
-    "Options:\n"
-    "      --snapshot ID        the files of this snapshot\n" FORMAT_HELP CLI_GLOBAL_HELP;
-
-static const char *content_name(int content)
-{
-    return content == 0 ? "data" : content == 1 ? "position_deletes" : "equality_deletes";
-}
-
-static int file_rows(st_table *t, const info_args *a, cli_list **out)
-{
-    st_file_info *f = NULL;
-    size_t n = 0;
-    int rc;
-    if ((rc = st_table_files(t, a->snapshot_id, &f, &n)) < 0 ||
-        (rc = cli_list_new(out, "path string, format string, content string, spec_id long, "
-                                "`partition` string, record_count long, file_size long, "
-                                "data_sequence_number long, snapshot_id long")) < 0)
-        goto done;
-    for (size_t i = 0; i < n; i++)
-        if ((rc = cli_list_str(*out, f[i].path)) < 0 || (rc = cli_list_str(*out, f[i].format)) < 0 ||
-            (rc = cli_list_str(*out, content_name(f[i].content))) < 0 ||
-            (rc = cli_list_long(*out, f[i].spec_id)) < 0 ||
-            (rc = cli_list_str(*out, f[i].partition)) < 0 ||
-            (rc = cli_list_long(*out, f[i].record_count)) < 0 ||
-            (rc = cli_list_long(*out, f[i].file_size)) < 0 ||
-            (rc = cli_list_long(*out, f[i].data_sequence_number)) < 0 ||
-            (rc = cli_list_long(*out, f[i].snapshot_id)) < 0)
-            break;
-done:
-    st_file_infos_free(f, n);
-    return rc;
-}
+    "Options:\n" SNAPSHOT_HELP("the files") FORMAT_HELP CLI_GLOBAL_HELP;
 
 int cmd_table_files(int argc, char **argv)
 {
-    return run_listing(argc, argv, "supertable table files", FILES_USAGE, SNAPSHOT_OPTS, "f:",
-                       file_rows);
+    return run_metadata_table(argc, argv, "supertable table files", FILES_USAGE, SNAPSHOT_OPTS,
+                              "files");
 }
 
 /* ------------------------------------------------------------ manifests */
@@ -213,49 +138,55 @@ int cmd_table_files(int argc, char **argv)
 static const char MANIFESTS_USAGE[] =
     "usage: supertable table manifests TABLE [options]\n"
     "\n"
-    "Lists the manifests of the current snapshot (or of --snapshot): path, length,\n"
-    "spec_id, content (data, deletes), sequence_number, min_sequence_number,\n"
-    "added_snapshot_id, added/existing/deleted files and rows (null when the\n"
-    "manifest list does not record them).\n"
+    "Lists the manifests of the current snapshot (or of --snapshot): content (0\n"
+    "data, 1 deletes), path, length, partition_spec_id, added_snapshot_id, the\n"
+    "added/existing/deleted data and delete file counts, and partition_summaries\n"
+    "(per partition field: contains_null, contains_nan, lower_bound,\n"
+    "upper_bound).\n"
     "\n"
-    "Options:\n"
-    "      --snapshot ID        the manifests of this snapshot\n" FORMAT_HELP CLI_GLOBAL_HELP;
-
-static int manifest_rows(st_table *t, const info_args *a, cli_list **out)
-{
-    st_manifest_info *m = NULL;
-    size_t n = 0;
-    int rc;
-    if ((rc = st_table_manifests(t, a->snapshot_id, &m, &n)) < 0 ||
-        (rc = cli_list_new(out, "path string, length long, spec_id long, content string, "
-                                "sequence_number long, min_sequence_number long, "
-                                "added_snapshot_id long, added_files long, existing_files long, "
-                                "deleted_files long, added_rows long, existing_rows long, "
-                                "deleted_rows long")) < 0)
-        goto done;
-    for (size_t i = 0; i < n; i++)
-        if ((rc = cli_list_str(*out, m[i].path)) < 0 || (rc = cli_list_long(*out, m[i].length)) < 0 ||
-            (rc = cli_list_long(*out, m[i].spec_id)) < 0 ||
-            (rc = cli_list_str(*out, m[i].content == 0 ? "data" : "deletes")) < 0 ||
-            (rc = cli_list_long(*out, m[i].sequence_number)) < 0 ||
-            (rc = cli_list_long(*out, m[i].min_sequence_number)) < 0 ||
-            (rc = cli_list_long(*out, m[i].added_snapshot_id)) < 0 ||
-            (rc = cli_list_long_or_null(*out, m[i].added_files, -1)) < 0 ||
-            (rc = cli_list_long_or_null(*out, m[i].existing_files, -1)) < 0 ||
-            (rc = cli_list_long_or_null(*out, m[i].deleted_files, -1)) < 0 ||
-            (rc = cli_list_long_or_null(*out, m[i].added_rows, -1)) < 0 ||
-            (rc = cli_list_long_or_null(*out, m[i].existing_rows, -1)) < 0 ||
-            (rc = cli_list_long_or_null(*out, m[i].deleted_rows, -1)) < 0)
-            break;
-done:
-    st_manifest_infos_free(m, n);
-    return rc;
-}
+    "Options:\n" SNAPSHOT_HELP("the manifests") FORMAT_HELP CLI_GLOBAL_HELP;
 
 int cmd_table_manifests(int argc, char **argv)
 {
-    return run_listing(argc, argv, "supertable table manifests", MANIFESTS_USAGE, SNAPSHOT_OPTS,
-                       "f:", manifest_rows);
+    return run_metadata_table(argc, argv, "supertable table manifests", MANIFESTS_USAGE,
+                              SNAPSHOT_OPTS, "manifests");
+}
+
+/* ------------------------------------------------------------ partitions */
+
+static const char PARTITIONS_USAGE[] =
+    "usage: supertable table partitions TABLE [options]\n"
+    "\n"
+    "Lists the partitions of the current snapshot (or of --snapshot) with their\n"
+    "live files: partition, spec_id, record_count, file_count,\n"
+    "total_data_file_size_in_bytes, position and equality delete record and\n"
+    "file counts, last_updated_at, last_updated_snapshot_id. An unpartitioned\n"
+    "table has one row, without partition and spec_id.\n"
+    "\n"
+    "Options:\n" SNAPSHOT_HELP("the partitions") FORMAT_HELP CLI_GLOBAL_HELP;
+
+int cmd_table_partitions(int argc, char **argv)
+{
+    return run_metadata_table(argc, argv, "supertable table partitions", PARTITIONS_USAGE,
+                              SNAPSHOT_OPTS, "partitions");
+}
+
+/* --------------------------------------------------------------- entries */
+
+static const char ENTRIES_USAGE[] =
+    "usage: supertable table entries TABLE [options]\n"
+    "\n"
+    "Lists every entry of the manifests of the current snapshot (or of\n"
+    "--snapshot), deleted ones included: status (0 existing, 1 added, 2\n"
+    "deleted), snapshot_id, sequence_number, file_sequence_number, data_file (the\n"
+    "file, as in 'files') and readable_metrics.\n"
+    "\n"
+    "Options:\n" SNAPSHOT_HELP("the entries") FORMAT_HELP CLI_GLOBAL_HELP;
+
+int cmd_table_entries(int argc, char **argv)
+{
+    return run_metadata_table(argc, argv, "supertable table entries", ENTRIES_USAGE,
+                              SNAPSHOT_OPTS, "entries");
 }
 
 /* ----------------------------------------------------------------- refs */
@@ -263,38 +194,17 @@ int cmd_table_manifests(int argc, char **argv)
 static const char REFS_USAGE[] =
     "usage: supertable table refs TABLE [options]\n"
     "\n"
-    "Lists the table's branches and tags: name, type (branch or tag), snapshot_id,\n"
-    "and the retention settings min_snapshots_to_keep, max_snapshot_age_ms,\n"
-    "max_ref_age_ms (null when unset). 'main' is the current snapshot's branch.\n"
+    "Lists the table's branches and tags: name, type (BRANCH or TAG),\n"
+    "snapshot_id, max_reference_age_in_ms, min_snapshots_to_keep,\n"
+    "max_snapshot_age_in_ms (null when unset). 'main' is the current snapshot's\n"
+    "branch.\n"
     "\n"
     "Options:\n" FORMAT_HELP CLI_GLOBAL_HELP;
 
-static int ref_rows(st_table *t, const info_args *a, cli_list **out)
-{
-    size_t n = st_table_ref_count(t);
-    int rc;
-    (void)a;
-    if ((rc = cli_list_new(out, "name string, type string, snapshot_id long, "
-                                "min_snapshots_to_keep long, max_snapshot_age_ms long, "
-                                "max_ref_age_ms long")) < 0)
-        return rc;
-    for (size_t i = 0; i < n; i++) {
-        st_ref_info r;
-        if ((rc = st_table_ref(t, i, &r)) < 0 || (rc = cli_list_str(*out, r.name)) < 0 ||
-            (rc = cli_list_str(*out, r.is_tag ? "tag" : "branch")) < 0 ||
-            (rc = cli_list_long(*out, r.snapshot_id)) < 0 ||
-            (rc = cli_list_long_or_null(*out, r.min_snapshots_to_keep, -1)) < 0 ||
-            (rc = cli_list_long_or_null(*out, r.max_snapshot_age_ms, -1)) < 0 ||
-            (rc = cli_list_long_or_null(*out, r.max_ref_age_ms, -1)) < 0)
-            return rc;
-    }
-    return 0;
-}
-
 int cmd_table_refs(int argc, char **argv)
 {
-    return run_listing(argc, argv, "supertable table refs", REFS_USAGE, FORMAT_OPTS, "f:",
-                       ref_rows);
+    return run_metadata_table(argc, argv, "supertable table refs", REFS_USAGE, FORMAT_OPTS,
+                              "refs");
 }
 
 /* ----------------------------------------------------------- properties */

@@ -83,8 +83,10 @@ static const char TABLE_USAGE[] =
     "  rename FROM TO           rename a table\n"
     "  history TABLE            when each snapshot became current\n"
     "  snapshots TABLE          the snapshots, with their summaries\n"
-    "  files TABLE              the live data files (--snapshot ID)\n"
+    "  files TABLE              the live data and delete files (--snapshot ID)\n"
     "  manifests TABLE          the manifests (--snapshot ID)\n"
+    "  partitions TABLE         the partitions, with file and row counts (--snapshot ID)\n"
+    "  entries TABLE            the manifest entries, deleted ones too (--snapshot ID)\n"
     "  refs TABLE               the branches and tags\n"
     "  properties TABLE         list properties, or change them (--set, --unset)\n"
     "  rollback TABLE           back to an ancestor (--to ID, --to-timestamp TIME)\n"
@@ -118,6 +120,7 @@ static const subcommand TABLE_COMMANDS[] = {
     {"drop", cmd_table_drop},           {"rename", cmd_table_rename},
     {"history", cmd_table_history},     {"snapshots", cmd_table_snapshots},
     {"files", cmd_table_files},         {"manifests", cmd_table_manifests},
+    {"partitions", cmd_table_partitions}, {"entries", cmd_table_entries},
     {"refs", cmd_table_refs},           {"properties", cmd_table_properties},
     {"rollback", cmd_table_rollback},   {"set-current", cmd_table_set_current},
     {"cherry-pick", cmd_table_cherry_pick}, {"tag", cmd_table_tag},

@@ -11,7 +11,8 @@ sed 's/\\-/-/g' "$MAN" >"$T/man.txt"
 
 COMMANDS="parquet inspect|parquet cat|parquet convert|namespace create|namespace list|\
 namespace describe|namespace drop|table create|table list|table describe|table alter|table drop|\
-table rename|table history|table snapshots|table files|table manifests|table refs|\
+table rename|table history|table snapshots|table files|table manifests|table partitions|\
+table entries|table refs|\
 table properties|table rollback|table set-current|table cherry-pick|table tag|table branch|\
 table expire|table upgrade|import|scan"
 

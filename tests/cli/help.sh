@@ -9,7 +9,8 @@ set -f
 for cmd in "" "parquet" "parquet inspect" "parquet cat" "parquet convert" "namespace" \
     "namespace create" "namespace list" "namespace describe" "namespace drop" "table" \
     "table create" "table list" "table describe" "table alter" "table drop" "table rename" \
-    "table history" "table snapshots" "table files" "table manifests" "table refs" \
+    "table history" "table snapshots" "table files" "table manifests" "table partitions" \
+    "table entries" "table refs" \
     "table properties" "table rollback" "table set-current" "table cherry-pick" "table tag" \
     "table branch" "table expire" "table upgrade" "import"; do
     IFS=' '

@@ -19,7 +19,7 @@ snapshot_count() {
 # table_rows TABLE: every row of the current snapshot as sorted JSON lines
 # (read from its data files).
 table_rows() {
-    st table files "$1" --format csv | tail -n +2 | cut -d, -f1 | while read -r f; do
+    st table files "$1" --format csv | tail -n +2 | cut -d, -f2 | while read -r f; do
         "$ST_BIN" parquet cat "$f" --format jsonl
     done | sort
 }

@@ -100,28 +100,26 @@ expect_rc 0 "import 2"
 run st table snapshots db.events --format json
 expect_rc 0 "snapshots json"
 expect_json "snapshots" 'len(d) == 2 and d[0]["parent_id"] is None and d[1]["parent_id"] == d[0]["snapshot_id"]'
-expect_json "snapshot fields" 'list(d[0].keys()) == ["snapshot_id", "parent_id", "sequence_number", "timestamp_ms", "committed_at", "operation", "summary"]'
-expect_json "snapshot values" 'all(s["operation"] == "append" and isinstance(s["summary"], dict) and s["summary"].get("operation") == "append" and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", s["committed_at"]) for s in d)'
-expect_json "sequence numbers" '[s["sequence_number"] for s in d] == [1, 2]'
+expect_json "snapshot fields" 'list(d[0].keys()) == ["committed_at", "snapshot_id", "parent_id", "operation", "manifest_list", "summary"]'
+expect_json "snapshot values" 'all(s["operation"] == "append" and isinstance(s["summary"], dict) and "operation" not in s["summary"] and s["manifest_list"].endswith(".avro") and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", s["committed_at"]) for s in d)'
 expect_json "summary counts" 'd[0]["summary"].get("added-records") == "3" and d[1]["summary"].get("total-records") == "5"'
 S1=$(json_get 'd[0]["snapshot_id"]')
 S2=$(json_get 'd[1]["snapshot_id"]')
-T2=$(json_get 'd[1]["timestamp_ms"]')
-python3 -c 'import datetime,sys; import json; d=json.load(open(sys.argv[1]))
-s=d[0]; t=datetime.datetime.fromtimestamp(s["timestamp_ms"]/1000, datetime.timezone.utc)
-sys.exit(0 if t.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (s["timestamp_ms"] % 1000) == s["committed_at"] else 1)' "$T/out" ||
-    fail "committed_at does not match timestamp_ms"
+# committed_at in epoch milliseconds (a --to-timestamp below)
+T2=$(json_get '(lambda dt: round(dt.datetime.strptime(d[1]["committed_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc).timestamp() * 1000))(__import__("datetime"))')
 run st table snapshots db.events --format jsonl
 expect_json "snapshots jsonl" 'len(d) == 2 and d[1]["snapshot_id"] == '"$S2"
 run st table snapshots db.events --format csv
 expect_rc 0 "snapshots csv"
-[ "$(head -1 "$T/out")" = "snapshot_id,parent_id,sequence_number,timestamp_ms,committed_at,operation,summary" ] ||
+[ "$(head -1 "$T/out")" = "committed_at,snapshot_id,parent_id,operation,manifest_list,summary" ] ||
     fail "snapshots csv header: $(head -1 "$T/out")"
-grep -q "^$S1,,1,[0-9]*,20[0-9-]*T[0-9:.]*Z,append,\"{" "$T/out" ||
+# the summary map as compact text: {key: value, ...}
+grep -q "^20[0-9-]*T[0-9:.]*Z,$S1,,append,[^,]*\.avro,\"{added-data-files: 2, added-records: 3, " "$T/out" ||
     fail "snapshots csv row: $(sed -n 2p "$T/out")"
 run st table snapshots db.events
 expect_out_has "(2 rows)" "snapshots table"
 expect_out_has " snapshot_id " "snapshots table"
+expect_out_has "| {added-data-files: 2, added-records: 3, " "snapshots table"
 
 [ "$(current_snapshot db.events)" = "$S2" ] || fail "current snapshot is not the last import"
 
@@ -131,22 +129,49 @@ expect_json "history times" 're.fullmatch(r"\d{4}-.*Z", d[0]["made_current_at"])
 
 run st table files db.events --format json
 expect_rc 0 "files"
-expect_json "files" 'sum(f["record_count"] for f in d) == 5 and all(f["content"] == "data" and f["format"].upper() == "PARQUET" and f["file_size"] > 0 and f["path"].endswith(".parquet") for f in d)'
-expect_json "files partitioned by day" 'len(d) == 3 and all("2026-11-2" in f["partition"] for f in d)'
-expect_json "files added by" 'set(f["snapshot_id"] for f in d) == {'"$S1, $S2"'}'
+expect_json "files" 'sum(f["record_count"] for f in d) == 5 and all(f["content"] == 0 and f["file_format"].upper() == "PARQUET" and f["file_size_in_bytes"] > 0 and f["file_path"].endswith(".parquet") for f in d)'
+expect_json "files partitioned by day" 'len(d) == 3 and all(f["partition"]["ts_day"].startswith("2026-11-2") for f in d)'
+expect_json "files metrics" 'all({e["key"] for e in f["value_counts"]} == {1, 2, 3} and f["readable_metrics"]["id"]["lower_bound"] >= 1 and f["readable_metrics"]["ts"]["upper_bound"].endswith("Z") for f in d)'
 run st table files db.events --snapshot "$S1" --format jsonl
 expect_json "files of the first snapshot" 'sum(f["record_count"] for f in d) == 3'
 run st table files db.events --snapshot 12345
 expect_failure "files of a missing snapshot"
+expect_err_has "12345" "files of a missing snapshot"
 run st table files db.events --format csv
-expect_out_has "path,format,content,spec_id,partition,record_count,file_size,data_sequence_number,snapshot_id" "files csv"
+expect_out_has "content,file_path,file_format,spec_id,partition,record_count,file_size_in_bytes,column_sizes," "files csv"
+expect_out_has ",{ts_day: 2026-11-23}," "files csv: a struct as compact text"
+grep -q ',"{1: [0-9]*, 2: [0-9]*, 3: [0-9]*}",' "$T/out" || fail "files csv: a map as compact text"
+expect_out_has ",[4]," "files csv: a list as compact text"
+run st table files db.events
+expect_out_has "| {ts_day: 2026-11-2" "files table: a struct as compact text"
+expect_out_has "(3 rows)" "files table"
+
+run st table entries db.events --format json
+expect_rc 0 "entries"
+expect_json "entries: added by" 'sorted(e["snapshot_id"] for e in d) == sorted(['"$S1, $S1, $S2"']) and all(e["status"] == 1 for e in d)'
+expect_json "entries: sequence numbers" 'sorted(e["sequence_number"] for e in d) == [1, 1, 2] and all(e["file_sequence_number"] == e["sequence_number"] for e in d)'
+expect_json "entries: data_file" 'all(e["data_file"]["file_path"].endswith(".parquet") and "id" in e["readable_metrics"] for e in d)'
+run st table entries db.events --snapshot "$S1" --format jsonl
+expect_json "entries of the first snapshot" 'len(d) == 2'
+
+run st table partitions db.events --format json
+expect_rc 0 "partitions"
+expect_json "partitions" 'sorted((p["partition"]["ts_day"], p["record_count"], p["file_count"]) for p in d) == [("2026-11-21", 1, 1), ("2026-11-22", 2, 1), ("2026-11-23", 2, 1)]'
+expect_json "partitions: last update" 'all(p["spec_id"] == 0 and p["total_data_file_size_in_bytes"] > 0 and p["position_delete_file_count"] == 0 for p in d) and {p["last_updated_snapshot_id"] for p in d} == {'"$S1, $S2"'}'
+run st table partitions db.events --snapshot "$S1"
+expect_out_has "(2 rows)" "partitions of the first snapshot"
+expect_out_has "{ts_day: 2026-11-22}" "partitions table"
 
 run st table manifests db.events --format json
 expect_rc 0 "manifests"
-expect_json "manifests" 'len(d) >= 1 and sum(m["added_rows"] + m["existing_rows"] for m in d) == 5 and all(m["content"] == "data" and m["path"].endswith(".avro") for m in d)'
+expect_json "manifests" 'len(d) >= 1 and sum(m["added_data_files_count"] + m["existing_data_files_count"] for m in d) == 3 and all(m["content"] == 0 and m["path"].endswith(".avro") and m["added_delete_files_count"] == 0 for m in d)'
 expect_json "manifest ids" ''"$S2"' in [m["added_snapshot_id"] for m in d]'
+expect_json "manifest summaries" '[(s["contains_null"], s["lower_bound"], s["upper_bound"]) for m in d if m["added_snapshot_id"] == '"$S1"' for s in m["partition_summaries"]] == [(False, "2026-11-21", "2026-11-22")]'
 run st table manifests db.events --snapshot "$S1" --format jsonl
 expect_json "manifests of the first snapshot" 'len(d) == 1 and d[0]["added_snapshot_id"] == '"$S1"
+run st table manifests db.events --format csv
+grep -q '"\[{contains_null: false, contains_nan: [a-z]*, lower_bound: 2026-11-2[0-9], upper_bound: 2026-11-2[0-9]}\]"' "$T/out" ||
+    fail "manifests csv: a list of structs: $(sed -n 2p "$T/out")"
 
 # ------------------------------------------------------------ properties
 run st table properties db.events --format json
@@ -161,14 +186,14 @@ expect_out_has "retention" "properties table"
 
 # ------------------------------------------------------ refs, tags, branches
 run st table refs db.events --format json
-expect_json "refs" 'd == [{"name": "main", "type": "branch", "snapshot_id": '"$S2"', "min_snapshots_to_keep": None, "max_snapshot_age_ms": None, "max_ref_age_ms": None}]'
+expect_json "refs" 'd == [{"name": "main", "type": "BRANCH", "snapshot_id": '"$S2"', "max_reference_age_in_ms": None, "min_snapshots_to_keep": None, "max_snapshot_age_in_ms": None}]'
 run st table tag create db.events v1 --snapshot "$S1" --max-ref-age-ms 86400000
 expect_rc 0 "tag create"
 expect_out_has "created tag v1 of db.events at snapshot $S1" "tag create"
 run st table tag create db.events v1
 expect_failure "tag create twice"
 run st table refs db.events --format json
-expect_json "tag listed" '[(r["type"], r["snapshot_id"], r["max_ref_age_ms"]) for r in d if r["name"] == "v1"] == [("tag", '"$S1"', 86400000)]'
+expect_json "tag listed" '[(r["type"], r["snapshot_id"], r["max_reference_age_in_ms"]) for r in d if r["name"] == "v1"] == [("TAG", '"$S1"', 86400000)]'
 run st table tag replace db.events v1 --snapshot "$S2"
 expect_rc 0 "tag replace"
 run st table refs db.events --format json
@@ -277,7 +302,7 @@ expect_failure "drop twice"
 run st table drop db.t2 --if-exists
 expect_rc 0 "drop --if-exists"
 [ -d "$LOC/metadata" ] || fail "drop without --purge deleted the files"
-st table files db.events --format csv | tail -n +2 | cut -d, -f1 >"$T/live-files"
+st table files db.events --format csv | tail -n +2 | cut -d, -f2 >"$T/live-files"
 MLOC=$(st table describe db.events --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["metadata_location"])')
 [ -s "$T/live-files" ] && [ -f "$MLOC" ] || fail "no files before drop --purge"
 run st table drop db.events --purge
@@ -322,14 +347,16 @@ expect_rc 0 "fixture list"
 expect_out_has "repro.merch_v1" "fixture list"
 run fx table snapshots repro.merch_v1 --format json
 expect_rc 0 "fixture snapshots"
-expect_json "fixture snapshots" '[s["snapshot_id"] for s in d] == [3549704636346557910, 381223374871251311, 5191822260710938731] and [s["operation"] for s in d] == ["append", "append", "overwrite"] and all(s["sequence_number"] == 0 for s in d)'
+expect_json "fixture snapshots" '[s["snapshot_id"] for s in d] == [3549704636346557910, 381223374871251311, 5191822260710938731] and [s["operation"] for s in d] == ["append", "append", "overwrite"]'
 run fx table files repro.merch_v1 --format json
 expect_rc 0 "fixture files"
-expect_json "fixture files" 'len(d) == 2 and sum(f["record_count"] for f in d) == 4 and all(f["path"].startswith("data/persistent/iceberg_v1_repro/") for f in d)'
+expect_json "fixture files" 'len(d) == 2 and sum(f["record_count"] for f in d) == 4 and all(f["file_path"].startswith("data/persistent/iceberg_v1_repro/") for f in d)'
 run fx table files repro.merch_v1 --snapshot 381223374871251311 --format json
 expect_json "fixture files of snapshot 2" 'sum(f["record_count"] for f in d) == 6'
 run fx table manifests repro.merch_v1 --format json
 expect_rc 0 "fixture manifests"
+run fx table entries repro.merch_v1 --format json
+expect_json "fixture entries: v1 sequence numbers" 'len(d) >= 2 and all(e["sequence_number"] == 0 for e in d)'
 run fx table describe repro.merch_v1 --format json
 expect_json "fixture describe" 'd["format_version"] == 1 and [f["name"] for f in d["fields"]] == ["id", "league", "ats_qty"] and d["current_snapshot_id"] == 5191822260710938731'
 run fx table history repro.merch_v1
@@ -340,5 +367,22 @@ run "$ST_BIN" table snapshots repro.merch_v1 --format jsonl \
 expect_json "fixture, options after the command" 'len(d) == 3'
 run "$ST_BIN" --catalog "sqlite://$T/fx/catalog.db?catalog=repro" table files repro.merch_v1
 expect_failure "fixture without --location-map"
+
+# ------------------------------------------- Spark's bunnies: a delete file
+FXB=$ST_SRC/tests/resources/iceberg-fixtures/icebird-spark-bunnies
+bunnies() { "$ST_BIN" --location-map "s3a://hyperparam-iceberg/spark/bunnies=$FXB" "$@"; }
+run bunnies table files "$FXB" --format json
+expect_rc 0 "bunnies files"
+expect_json "bunnies files" 'sorted((f["content"], f["record_count"]) for f in d) == [(0, 20), (1, 1)] and "partition" not in d[0]'
+expect_json "bunnies readable metrics" '[f["readable_metrics"]["Breed Name"]["value_count"] for f in d if f["content"] == 0] == [20]'
+run bunnies table partitions "$FXB" --format json
+expect_json "bunnies partitions" 'd == [{"record_count": 20, "file_count": 1, "total_data_file_size_in_bytes": d[0]["total_data_file_size_in_bytes"], "position_delete_record_count": 1, "position_delete_file_count": 1, "equality_delete_record_count": 0, "equality_delete_file_count": 0, "last_updated_at": d[0]["last_updated_at"], "last_updated_snapshot_id": 2701171901096418979}]'
+run bunnies table manifests "$FXB" --format jsonl
+expect_json "bunnies manifests" 'sorted((m["content"], m["added_data_files_count"], m["deleted_data_files_count"], m["added_delete_files_count"]) for m in d) == [(0, 0, 1, 0), (0, 1, 0, 0), (1, 0, 0, 1)]'
+run bunnies table entries "$FXB"
+expect_out_has "(3 rows)" "bunnies entries"
+run bunnies table history "$FXB" --format csv
+expect_out_has "made_current_at,snapshot_id,parent_id,is_current_ancestor" "bunnies history"
+expect_out_has ",7505300640432048841,,true" "bunnies history"
 
 finish

@@ -94,6 +94,8 @@ check "supertable table snapshots" "--format must be table, csv, json or jsonl, 
     table snapshots a.b --format xml
 check "supertable table files" "--snapshot must be a snapshot id" table files a.b --snapshot x1
 check "supertable table manifests" "option '--snapshot' needs a value" table manifests a.b --snapshot
+check "supertable table partitions" "--snapshot must be a snapshot id" table partitions a.b --snapshot z
+check "supertable table entries" "no table given" table entries
 check "supertable table properties" "--set needs KEY=VALUE, got 'k'" table properties a.b --set k
 check "supertable table rollback" "give one of --to and --to-timestamp" table rollback a.b
 check "supertable table rollback" "give one of --to and --to-timestamp" \
