@@ -68,9 +68,9 @@ $ST import shop.orders "$WH/orders-2.csv"
 $ST table describe shop.orders
 
 echo
-echo "== 9. the snapshots (one per import), and the live data files"
+echo "== 9. the snapshots (one per import), and the partitions of the live files"
 $ST table snapshots shop.orders
-$ST table files shop.orders --format csv | cut -d, -f5,6,7 | head -8
+$ST table partitions shop.orders
 
 echo
 echo "== 10. scan the table: December's express orders; --explain shows what was pruned"
@@ -80,7 +80,7 @@ $ST scan shop.orders --filter "ordered_at >= '2024-12-01' AND express" --explain
 
 echo
 echo "== 11. time travel: the first snapshot has no 'note' column"
-FIRST=$($ST table snapshots shop.orders --format csv | sed -n 2p | cut -d, -f1)
+FIRST=$($ST table snapshots shop.orders --format csv | sed -n 2p | cut -d, -f2)
 $ST scan shop.orders --snapshot "$FIRST" --filter 'order_id > 99998'
 
 echo

@@ -156,7 +156,10 @@ printf 'id,v\n2,20\n' >"$T/b.csv"
 run st import p.tt "$T/a.csv" -q
 st table snapshots p.tt --format json >"$T/snaps.json"
 S1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["snapshot_id"])' "$T/snaps.json")
-T1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["timestamp_ms"])' "$T/snaps.json")
+T1=$(python3 -c '
+import datetime, json, sys
+at = json.load(open(sys.argv[1]))[0]["committed_at"].replace("Z", "+00:00")
+print(round(datetime.datetime.fromisoformat(at).timestamp() * 1000))' "$T/snaps.json")
 sleep 0.01
 run st import p.tt "$T/b.csv" -q
 run st table alter p.tt --rename-column v=value --alter-column 'value long' --add-column 'note string'
