@@ -54,6 +54,85 @@ Cottontail
 EOF
 expect_out "rename: IS NULL on a null partition"
 
+# ------------------------------------------- position deletes (Spark, Java)
+SB="--location-map s3a://hyperparam-iceberg/spark/bunnies=$F/icebird-spark-bunnies"
+count_rows() {
+    got=$(tail -n +2 "$T/out" | wc -l | tr -d ' ')
+    [ "$got" = "$1" ] || fail "$2: $got rows, expected $1"
+}
+for v in 1:21 3:20 5:20; do
+    run "$ST_BIN" scan "$F/icebird-spark-bunnies/metadata/v${v%%:*}.metadata.json" $SB --format csv
+    expect_rc 0 "spark bunnies v${v%%:*}"
+    count_rows "${v##*:}" "spark bunnies v${v%%:*}"
+done
+run "$ST_BIN" scan "$F/icebird-spark-bunnies/metadata/v3.metadata.json" $SB --format csv --limit 1
+want <<'EOF'
+Breed Name,Average Weight,Fur Length,Lifespan,Origin Country,Ear Type,Temperament,Popularity Rank
+Netherland Dwarf,0.9,2.5,10,Netherlands,Erect,Shy,2
+EOF
+expect_out "spark bunnies v3: position 0 deleted"
+run "$ST_BIN" scan "$F/icebird-spark-bunnies" $SB --format csv --limit 1
+want <<'EOF'
+Breed Name,Average Weight,Fur Length,Lifespan,Origin Country,Ear Type,Temperament,Popularity Rank,breed_name_length
+Netherland Dwarf,0.9,2.5,10,Netherlands,Erect,Shy,2,16
+EOF
+expect_out "spark bunnies v5: the rewritten file with the added column"
+run "$ST_BIN" scan "$F/icebird-spark-bunnies" $SB --explain
+expect_out_has "delete files: 1 considered, 1 pruned, 0 applied" \
+    "spark bunnies v5: the old position delete (seq 2) does not apply to the seq-3 file"
+run "$ST_BIN" scan "$F/icebird-spark-bunnies" $SB --snapshot 7505300640432048841 --format csv
+count_rows 21 "spark bunnies: time travel to the first snapshot"
+expect_out_has "Breed Name,Average Weight,Fur Length,Lifespan,Origin Country,Ear Type,Temperament,Popularity Rank" \
+    "spark bunnies: time travel reads the old schema"
+
+JB="--location-map s3a://hyperparam-iceberg/java/bunnies=$F/icebird-java-bunnies"
+for v in 2:21 3:21 4:15 5:15; do
+    run "$ST_BIN" scan "$F/icebird-java-bunnies/metadata/v${v%%:*}.metadata.json" $JB --format csv
+    expect_rc 0 "java bunnies v${v%%:*}"
+    count_rows "${v##*:}" "java bunnies v${v%%:*}"
+done
+run "$ST_BIN" scan "$F/icebird-java-bunnies/metadata/v3.metadata.json" $JB --format csv
+expect_out_has "Flemish Giant,4.5,4,5,Belgium,Lop,Calm,3," "java bunnies v3: __happy__ null"
+run "$ST_BIN" scan "$F/icebird-java-bunnies/metadata/v4.metadata.json" $JB --format csv
+[ "$(sed -n 4p "$T/out")" = "American Fuzzy Lop,1.4,5,8,USA,Lop,Sociable,8," ] ||
+    fail "java bunnies v4: row index 2 is American Fuzzy Lop"
+run "$ST_BIN" scan "$F/icebird-java-bunnies" $JB --format csv --filter "\"Breed Name\" = 'New Zealand'"
+want <<'EOF'
+Breed Name,Average Weight,Fur Length,Lifespan,Origin Country,Ear Type,Temperament,Popularity Rank,__happy__
+New Zealand,4,2.7,8,New Zealand,Erect,Affectionate,0,true
+EOF
+expect_out "java bunnies v5: the equality delete removes the old row, not the re-inserted one"
+
+# --------------------------------------------- equality deletes (Spark 3.5)
+E="--location-map data/persistent/equality_deletes=$F/spark-v2-equality-deletes"
+EW=$F/spark-v2-equality-deletes/warehouse/mydb
+scan_csv eq "$EW/mytable" $E
+want <<'EOF'
+id,name,bir
+4,d,2025-01-04
+5,e,2025-01-05
+EOF
+expect_out "equality deletes: global deletes by sequence number"
+for v in 2:4 4:2 5:1 6:3 7:2; do
+    run "$ST_BIN" scan "$EW/mytable/metadata/v${v%%:*}.metadata.json" $E --format csv
+    expect_rc 0 "equality deletes v${v%%:*}"
+    count_rows "${v##*:}" "equality deletes v${v%%:*}"
+done
+run "$ST_BIN" scan "$EW/mytable/metadata/v3.metadata.json" $E
+expect_failure "equality deletes v3: its manifest list is not in the fixture"
+expect_err_has "snap-7342794868382145167-1-" "the missing manifest list is named"
+scan_csv eq-part "$EW/mytable_partitioned" $E
+want <<'EOF'
+id,name,bir
+1,a,2025-01-01
+4,d,2025-01-04
+5,e,2025-01-05
+EOF
+expect_out "equality deletes in identity(name) partitions"
+run "$ST_BIN" scan "$EW/mytable_partitioned" $E --filter "name = 'b'" --explain
+expect_out_has "delete manifests: 3 considered, 2 pruned by partition summaries, 1 read" \
+    "equality deletes: delete manifests pruned by partition"
+
 # ------------------------------------------------ lineitem (Spark v2, Q6)
 L="--location-map lineitem_iceberg=$F/spark-v2-lineitem-sf001 --location-map ./lineitem_iceberg=$F/spark-v2-lineitem-sf001"
 run "$ST_BIN" scan "$F/spark-v2-lineitem-sf001" $L --format csv -c l_orderkey
