@@ -83,12 +83,11 @@ plan() {
         line=$("$BP" plan "$DATA/files" --runs "$PRUNS" --threads "$thr") || die "plan ($label) failed"
     fi
     echo "  $label: $line"
-    best=$(get seconds "$line") med=$(get median "$line") files=$(get files "$line")
-    fps=$(get files_per_second "$line")
-    java=$(awk "BEGIN{printf \"%.3f\", $files / ($JAVA_PER_CORE * $thr)}")
-    ratio=$(awk "BEGIN{printf \"%.2f\", $java / $best}")
+    best=$(get seconds "$line") med=$(get median "$line") fps=$(get files_per_second "$line")
+    cpu=$(get cpu_seconds "$line") fpc=$(get files_per_cpu_second "$line")
+    java=$(awk "BEGIN{printf \"%.1f\", $fpc / $JAVA_PER_CORE}")
     target=$(awk "BEGIN{printf \"%.1f%%\", 100 * $fps / $TARGET}")
-    echo "| $label | $thr | $(printf '%.3f' "$best") / $(printf '%.3f' "$med") | $(fmt_int "$fps") | $(get manifests_pruned "$line") / $(get manifests "$line") | $(get pruned_partition "$line") / $(get pruned_metrics "$line") | $(get selected "$line") | $(get tasks "$line") | $java | $ratio | $target |" >>"$TMP/plan.md"
+    echo "| $label | $thr | $(printf '%.3f' "$best") / $(printf '%.3f' "$med") | $(fmt_int "$fps") | $(printf '%.3f' "$cpu") | $(fmt_int "$fpc") | $(get manifests_pruned "$line") / $(get manifests "$line") | $(get pruned_partition "$line") / $(get pruned_metrics "$line") | $(get selected "$line") | ${java}x | $target |" >>"$TMP/plan.md"
     OPEN_S=$(get open_seconds "$line")
 }
 echo "bench/planning: planning, $PRUNS plans each"
@@ -163,12 +162,14 @@ CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
     echo "counts for all 4 columns and split offsets). Time of \`st_table_scan\` (planning only: no"
     echo "file is opened), best and median of $PRUNS plans in one process; opening the table"
     echo "(reading and parsing the metadata JSON) is not included: it took ${OPEN_S} s."
-    echo "files/s = all $(fmt_int "$FILES") files of the snapshot / best time, including those"
-    echo "skipped with their manifest. The reference is Java Iceberg's planning rate of about"
-    echo "$(fmt_int $JAVA_PER_CORE) files/s per core (an estimate, not measured here) on the same"
-    echo "threads; ratio = its time / ours (> 1: we are faster). Target: $(fmt_int $TARGET) files/s."
+    echo "files/s = all $(fmt_int "$FILES") files of the snapshot / best wall time, including those"
+    echo "skipped with their manifest; CPU s = the least CPU time of a plan, all threads"
+    echo "together, which other load on the machine disturbs less than wall time. The"
+    echo "reference is Java Iceberg's planning rate of about $(fmt_int $JAVA_PER_CORE) files/s per core (an"
+    echo "estimate, not measured here): \"vs Java\" = our files per CPU-second / $(fmt_int $JAVA_PER_CORE)."
+    echo "Target: $(fmt_int $TARGET) files/s of wall time on this machine."
     echo
-    echo "| filter | threads | seconds best / median | files/s | manifests pruned / total | files pruned by partition / metrics | files selected | tasks | Java est. (s) | ratio | of target |"
+    echo "| filter | threads | wall s best / median | files/s | CPU s | files per CPU-s | manifests pruned / total | files pruned by partition / metrics | files selected | vs Java per core | of target |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     cat "$TMP/plan.md"
     echo
