@@ -6,8 +6,8 @@
 #   make test       install deps, build, run every test, then again under ASan+UBSan
 #   make test-fast  the tests in the release build only
 #   make test-asan  the tests under AddressSanitizer + UndefinedBehaviorSanitizer
-#   make bench      Parquet benchmark against DuckDB and the commit benchmark;
-#                   figures in bench/results/
+#   make bench      Parquet benchmark against DuckDB, the commit benchmark and
+#                   the scan benchmarks (planning, table scan); figures in bench/results/
 #   make fuzz-smoke short libFuzzer run of every fuzzer
 #   make install    install library, headers, pkg-config file and CLI (PREFIX=/usr/local)
 
@@ -55,6 +55,7 @@ fuzz-smoke: build-asan
 bench: build node-deps
 	@./bench/run.sh build
 	@sh ./bench/commit.sh build
+	@sh ./bench/planning.sh build
 
 install: build
 	cmake --install build --prefix $(PREFIX)

@@ -7,9 +7,13 @@
 //   node bench/parquet_duckdb.mjs read-all --threads T --out FILE
 //   node bench/parquet_duckdb.mjs read-one --threads T --out FILE
 //     -> one line: seconds=<float> bytes=<int> check=<...>
+// read-all and read-one take --out several times to read several files as one
+// table (read_parquet([...]); bytes is then their total): bench/planning.sh
+// reads an Iceberg table's data files this way.
 //
-// and two helpers for run.sh:
+// and helpers for run.sh and planning.sh:
 //   node bench/parquet_duckdb.mjs expect --rows N        expected check values (from the formulas, in JS)
+//   node bench/parquet_duckdb.mjs version                "DuckDB v1.x.y (@duckdb/node-api, Node vN)"
 //   node bench/parquet_duckdb.mjs report --tsv F --out F.md [--rows N --threads T --runs K --row-group-rows R
 //                                        --st-version S --st-built 0|1]
 //
@@ -41,8 +45,10 @@ export function dataSql(rows) {
     FROM range(${Number(rows)})`;
 }
 
-const READ_ALL = (f) => `SELECT count(*), sum(id), sum(a), min(b), max(b), sum(length(s)), max(t) FROM read_parquet(${q(f)})`;
-const READ_ONE = (f) => `SELECT count(*), min(b), max(b), sum(b) FROM read_parquet(${q(f)})`;
+// f: one file, or an array of files read as one table
+const src = (f) => (Array.isArray(f) ? `read_parquet([${f.map(q).join(', ')}])` : `read_parquet(${q(f)})`);
+const READ_ALL = (f) => `SELECT count(*), sum(id), sum(a), min(b), max(b), sum(length(s)), max(t) FROM ${src(f)}`;
+const READ_ONE = (f) => `SELECT count(*), min(b), max(b), sum(b) FROM ${src(f)}`;
 
 const num = (v) => (typeof v === 'object' && v !== null && 'micros' in v ? v.micros.toString() : String(v));
 
@@ -199,7 +205,7 @@ async function main(argv) {
     else if (a === '--threads') o.threads = Number(v());
     else if (a === '--row-group-rows') o.rowGroupRows = Number(v());
     else if (a === '--codec') o.codec = v();
-    else if (a === '--out') o.out = o.outMd = v();
+    else if (a === '--out') { o.out = o.outMd = v(); (o.outs ??= []).push(o.out); }
     else if (a === '--tsv') o.tsv = v();
     else if (a === '--runs') o.runs = Number(v());
     else if (a === '--st-version') o.stVersion = v();
@@ -208,14 +214,24 @@ async function main(argv) {
   }
   if (cmd === 'expect') { process.stdout.write(`${JSON.stringify(expected(o.rows))}\n`); return 0; }
   if (cmd === 'report') return report(o);
+  if (cmd === 'version') {
+    const duckdb = await loadDuckDB();
+    process.stdout.write(`DuckDB ${duckdb.version()} (@duckdb/node-api, Node ${process.version})\n`);
+    return 0;
+  }
   if (!['write', 'read-all', 'read-one'].includes(cmd) || !o.out) {
     process.stderr.write('usage: node bench/parquet_duckdb.mjs write|read-all|read-one --out FILE [--codec C --rows N --threads T --row-group-rows R]\n');
     return 2;
   }
   let r;
+  if (o.outs.length > 1 && cmd === 'write') {
+    process.stderr.write('parquet_duckdb.mjs: write takes one --out\n');
+    return 2;
+  }
   if (cmd === 'write') r = await opWrite({ ...o, out: path.resolve(o.out) });
-  else r = await opRead({ ...o, out: path.resolve(o.out) }, cmd === 'read-all');
-  process.stdout.write(`seconds=${r.seconds.toFixed(6)} bytes=${fs.statSync(o.out).size} check=${r.check}\n`);
+  else r = await opRead({ ...o, out: o.outs.length > 1 ? o.outs.map((f) => path.resolve(f)) : path.resolve(o.out) }, cmd === 'read-all');
+  const bytes = o.outs.reduce((n, f) => n + fs.statSync(f).size, 0);
+  process.stdout.write(`seconds=${r.seconds.toFixed(6)} bytes=${bytes} check=${r.check}\n`);
   return 0;
 }
 
