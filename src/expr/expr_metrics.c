@@ -176,22 +176,6 @@ static int must(const st_expr *e, const view *w)
 
 /* ------------------------------------------------------------ data files */
 
-static const st_column_stats *find_stats(const st_data_file *f, int32_t id)
-{
-    /* sorted by field id (spec.h); an unsorted array only loses information */
-    int lo = 0, hi = f->n_stats - 1;
-    while (lo <= hi) {
-        int mid = lo + (hi - lo) / 2;
-        if (f->stats[mid].field_id == id)
-            return &f->stats[mid];
-        if (f->stats[mid].field_id < id)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return NULL;
-}
-
 static int decode_bound(st_value *out, int *has, const st_type *type, const uint8_t *p, size_t len,
                         const char *where, const st_expr_term *t)
 {
@@ -213,7 +197,7 @@ static int decode_bound(st_value *out, int *has, const st_type *type, const uint
 
 static int file_view(view *w, const st_data_file *f, const st_expr_term *t)
 {
-    const st_column_stats *s = find_stats(f, t->field_id);
+    const st_column_stats *s = st_data_file_stats(f, t->field_id);
     char where[300];
     int64_t values = -1;
     int rc;

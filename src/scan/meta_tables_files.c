@@ -398,21 +398,6 @@ static st_type *readable_type(int *rc, ctx *c, int32_t highest)
     return mt_struct(rc, &top, 1);
 }
 
-static const st_column_stats *find_stats(const st_data_file *f, int32_t id)
-{
-    int lo = 0, hi = f->n_stats - 1;
-    while (lo <= hi) {
-        int mid = lo + (hi - lo) / 2;
-        if (f->stats[mid].field_id == id)
-            return &f->stats[mid];
-        if (f->stats[mid].field_id < id)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return NULL;
-}
-
 static int put_bound(st_vector *v, const rm_col *r, const st_data_file *f, const uint8_t *p,
                      size_t len, const char *which)
 {
@@ -431,7 +416,7 @@ static int put_readable(const ctx *c, st_vector *v, const st_data_file *f)
     int rc = 0;
     for (int i = 0; i < c->n_rm && rc == 0; i++) {
         const rm_col *r = &c->rm[i];
-        const st_column_stats *s = find_stats(f, r->field_id);
+        const st_column_stats *s = st_data_file_stats(f, r->field_id);
         st_vector *m = v->children[i];
         if ((rc = mt_put_i64(m->children[0], s ? s->column_size : -1, -1)) < 0 ||
             (rc = mt_put_i64(m->children[1], s ? s->value_count : -1, -1)) < 0 ||

@@ -444,15 +444,11 @@ static int pos_may_apply(const st_data_file *d, const char *path)
     if (d->referenced_data_file)
         return strcmp(d->referenced_data_file, path) == 0;
     size_t pl = strlen(path);
-    for (int i = 0; i < d->n_stats; i++) {
-        const st_column_stats *cs = &d->stats[i];
-        if (cs->field_id != POS_PATH_FIELD_ID)
-            continue;
-        if (cs->lower && bytes_cmp((const uint8_t *)path, pl, cs->lower, cs->lower_len) < 0)
-            return 0;
-        if (cs->upper && bytes_cmp((const uint8_t *)path, pl, cs->upper, cs->upper_len) > 0)
-            return 0;
-    }
+    const st_column_stats *cs = st_data_file_stats(d, POS_PATH_FIELD_ID);
+    if (cs && cs->lower && bytes_cmp((const uint8_t *)path, pl, cs->lower, cs->lower_len) < 0)
+        return 0;
+    if (cs && cs->upper && bytes_cmp((const uint8_t *)path, pl, cs->upper, cs->upper_len) > 0)
+        return 0;
     return 1;
 }
 
@@ -739,50 +735,42 @@ static int valid_offsets(const st_data_file *f)
     return 1;
 }
 
+static int push_task(st_scan *s, int *cap, int file, int64_t start, int64_t end)
+{
+    if (s->n_tasks == *cap) {
+        int grown_cap = *cap ? *cap * 2 : 16;
+        st_scan_task_int *g = st_realloc(s->tasks, sizeof *g * (size_t)grown_cap);
+        if (!g)
+            return st_error_set_oom();
+        s->tasks = g;
+        *cap = grown_cap;
+    }
+    s->tasks[s->n_tasks++] = (st_scan_task_int){file, start, end};
+    return 0;
+}
+
 static int make_tasks(st_scan *s)
 {
-    int cap = s->n_files + 16, n = 0;
-    st_scan_task_int *t = st_malloc(sizeof *t * (size_t)cap);
-    if (!t)
-        return st_error_set_oom();
-    for (int f = 0; f < s->n_files; f++) {
+    int cap = 0, rc = 0;
+    for (int f = 0; f < s->n_files && rc == 0; f++) {
         const st_data_file *df = s->files[f].file;
         int64_t start = 0;
         if (df->file_size_in_bytes > s->split_target && valid_offsets(df)) {
             /* Ranges cover the whole file ([0, first split) goes with the first
              * row group): every row group falls in exactly one task. */
-            for (int i = 1; i < df->n_split_offsets; i++) {
+            for (int i = 1; i < df->n_split_offsets && rc == 0; i++) {
                 int64_t off = df->split_offsets[i];
                 if (off - start < s->split_target)
                     continue;
-                if (n == cap) {
-                    cap *= 2;
-                    st_scan_task_int *g = st_realloc(t, sizeof *t * (size_t)cap);
-                    if (!g) {
-                        st_free(t);
-                        return st_error_set_oom();
-                    }
-                    t = g;
-                }
-                t[n++] = (st_scan_task_int){f, start, off};
+                rc = push_task(s, &cap, f, start, off);
                 start = off;
             }
         }
-        if (n == cap) {
-            cap *= 2;
-            st_scan_task_int *g = st_realloc(t, sizeof *t * (size_t)cap);
-            if (!g) {
-                st_free(t);
-                return st_error_set_oom();
-            }
-            t = g;
-        }
-        t[n++] = (st_scan_task_int){f, start, INT64_MAX};
+        if (rc == 0)
+            rc = push_task(s, &cap, f, start, INT64_MAX);
     }
-    s->tasks = t;
-    s->n_tasks = n;
-    s->m.tasks = n;
-    return 0;
+    s->m.tasks = s->n_tasks;
+    return rc;
 }
 
 /* ------------------------------------------------------------------ plan */

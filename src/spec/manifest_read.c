@@ -807,3 +807,19 @@ void st_manifest_free(st_manifest *m)
     st_arena_dispose(&m->arena);
     st_free(m);
 }
+
+const st_column_stats *st_data_file_stats(const st_data_file *f, int32_t id)
+{
+    /* sorted by field id (spec.h); an unsorted array only loses information */
+    int lo = 0, hi = f->n_stats - 1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (f->stats[mid].field_id == id)
+            return &f->stats[mid];
+        if (f->stats[mid].field_id < id)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return NULL;
+}

@@ -444,6 +444,10 @@ typedef struct st_data_file {
     int64_t content_size_in_bytes;      /* v3 DV; ST_NULL64 */
 } st_data_file;
 
+/* The stats of field `id` in a data file (binary search: stats are sorted by
+ * field id), or NULL. Borrowed from `f`. */
+const st_column_stats *st_data_file_stats(const st_data_file *f, int32_t id);
+
 typedef struct st_manifest_entry {
     st_entry_status status;
     int64_t snapshot_id;             /* after inheritance; ST_NULL64 only if unknown */
