@@ -309,6 +309,10 @@ static int inflate_block(st_avro_reader *r, const uint8_t *src, size_t n)
     }
     z->next_in = (Bytef *)(uintptr_t)src;
     z->avail_in = (uInt)n;
+    /* manifests deflate about 10:1 (blocks of ~64 KB): room for that at once
+     * spares a regrowth */
+    if (st_buf_reserve(&r->block, n < (1u << 16) ? 16 * n : 1u << 20) < 0)
+        return ST_ENOMEM;
     for (;;) {
         int64_t room = block_room(r);
         if (room < 0)

@@ -5,10 +5,10 @@
  * writer cannot be used for Iceberg metadata.
  *
  * Reading: st_avro_reader_open() checks the header (magic, metadata map,
- * sync marker) and parses the writer schema with jansson into an
- * st_avro_type tree that keeps every attribute Iceberg needs (field-id,
- * element-id, key-id, value-id, logicalType, adjust-to-utc, decimal
- * precision and scale). st_avro_reader_next_block() hands out one block at a
+ * sync marker) and parses the writer schema (with avro_schema.c's own JSON
+ * parser) into an st_avro_type tree that keeps every attribute Iceberg needs
+ * (field-id, element-id, key-id, value-id, logicalType, adjust-to-utc,
+ * decimal precision and scale). st_avro_reader_next_block() hands out one block at a
  * time, decompressed (null, deflate, snappy, zstd) into a buffer reused
  * across blocks, with its record count checked against its size; the caller
  * decodes the records from those bytes with avro_decode.h, which checks every

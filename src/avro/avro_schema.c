@@ -105,17 +105,30 @@ static char *put_utf8(char *o, unsigned cp)
 static int jstring(jparser *jp, const char **out)
 {
     const char *p = ++jp->p, *q = p;
+    int escaped = 0;
     /* the unescaped text is never longer than the token */
     while (q < jp->end && *q != '"') {
         if ((unsigned char)*q < 0x20)
             return jfail(jp, "a control character in a string");
-        q += *q == '\\' && q + 1 < jp->end ? 2 : 1;
+        if (*q == '\\') {
+            escaped = 1;
+            q += q + 1 < jp->end ? 2 : 1;
+        } else {
+            q++;
+        }
     }
     if (q >= jp->end)
         return jfail(jp, "an unterminated string");
     char *o = st_arena_alloc(jp->arena, (size_t)(q - p) + 1), *start = o;
     if (!o)
         return ST_ENOMEM;
+    if (!escaped) {
+        memcpy(o, p, (size_t)(q - p));
+        o[q - p] = 0;
+        *out = start;
+        jp->p = q + 1;
+        return 0;
+    }
     while (p < q) {
         if (*p != '\\') {
             *o++ = *p++;
@@ -302,15 +315,31 @@ static int jvalue(jparser *jp, jnode **out, int depth)
     }
 }
 
-/* The member `key` of an object (the last one when repeated, as jansson), or NULL. */
-static jnode *jget(const jnode *obj, const char *key)
+/* The object members the schema grammar reads. */
+enum {
+    A_TYPE, A_NAME, A_FIELDS, A_SYMBOLS, A_SIZE, A_ITEMS, A_VALUES, A_LOGICAL, A_ADJUST,
+    A_PRECISION, A_SCALE, A_ELEMENT_ID, A_KEY_ID, A_VALUE_ID, A_FIELD_ID, N_ATTRS
+};
+static const char *const attr_names[N_ATTRS] = {
+    "type",  "name",          "fields",    "symbols", "size",       "items",  "values",
+    "logicalType", "adjust-to-utc", "precision", "scale", "element-id", "key-id", "value-id",
+    "field-id",
+};
+
+/* Finds them in one pass over an object's members (the last of a repeated
+ * key counts, as with jansson); all NULL for anything but an object. */
+static void jattrs(const jnode *obj, const jnode *out[N_ATTRS])
 {
-    jnode *found = NULL;
-    if (obj && obj->kind == J_OBJECT)
-        for (jnode *m = obj->child; m; m = m->next)
-            if (!strcmp(m->key, key))
-                found = m;
-    return found;
+    for (int k = 0; k < N_ATTRS; k++)
+        out[k] = NULL;
+    if (!obj || obj->kind != J_OBJECT)
+        return;
+    for (const jnode *m = obj->child; m; m = m->next)
+        for (int k = 0; k < N_ATTRS; k++)
+            if (m->key[0] == attr_names[k][0] && !strcmp(m->key, attr_names[k])) {
+                out[k] = m;
+                break;
+            }
 }
 
 static const char *jstr(const jnode *n) { return n && n->kind == J_STRING ? n->s : NULL; }
@@ -428,9 +457,8 @@ static int define(walk *w, const char *name, st_avro_type *t)
     return 0;
 }
 
-static int32_t int_attr(const jnode *obj, const char *key)
+static int32_t int_attr(const jnode *v)
 {
-    const jnode *v = jget(obj, key);
     if (v && v->kind == J_INT && v->i >= INT32_MIN + 1 && v->i <= INT32_MAX)
         return (int32_t)v->i;
     return ST_AVRO_NO_ID;
@@ -485,9 +513,8 @@ static int add_rename(walk *w, const jnode *name, size_t index)
     return 0;
 }
 
-static int parse_fields(walk *w, const jnode *obj, st_avro_type *t, int depth)
+static int parse_fields(walk *w, const jnode *fields, st_avro_type *t, int depth)
 {
-    const jnode *fields = jget(obj, "fields");
     if (!fields || fields->kind != J_ARRAY)
         return bad(w, "a record without a fields array", t->name);
     size_t n = (size_t)fields->n;
@@ -499,13 +526,15 @@ static int parse_fields(walk *w, const jnode *obj, st_avro_type *t, int depth)
     t->n_fields = (int)n;
     size_t min = 0, i = 0;
     for (const jnode *f = fields->child; f; f = f->next, i++) {
-        const jnode *name = jget(f, "name");
+        const jnode *a[N_ATTRS];
+        jattrs(f, a);
+        const jnode *name = a[A_NAME];
         if (f->kind != J_OBJECT || !jstr(name))
             return bad(w, "a record field without a name", t->name);
         st_avro_field *fd = &t->fields[i];
         fd->name = name->s;
-        fd->id = int_attr(f, "field-id");
-        int rc = parse_type(w, jget(f, "type"), &fd->type, depth + 1);
+        fd->id = int_attr(a[A_FIELD_ID]);
+        int rc = parse_type(w, a[A_TYPE], &fd->type, depth + 1);
         if (rc < 0)
             return rc;
         if (!valid_avro_name(fd->name) && (rc = add_rename(w, name, i)) < 0)
@@ -521,7 +550,9 @@ static int parse_fields(walk *w, const jnode *obj, st_avro_type *t, int depth)
 
 static int parse_object(walk *w, const jnode *j, const st_avro_type **out, int depth)
 {
-    const jnode *type = jget(j, "type");
+    const jnode *a[N_ATTRS];
+    jattrs(j, a);
+    const jnode *type = a[A_TYPE];
     const char *tn = jstr(type);
     st_avro_kind kind;
     size_t min_size;
@@ -542,7 +573,7 @@ static int parse_object(walk *w, const jnode *j, const st_avro_type **out, int d
     } else if (!strcmp(tn, "enum")) {
         if (!(t = new_type(w, ST_AVRO_ENUM)))
             return ST_ENOMEM;
-        const jnode *sym = jget(j, "symbols");
+        const jnode *sym = a[A_SYMBOLS];
         if (!sym || sym->kind != J_ARRAY || sym->n == 0)
             return bad(w, "an enum without symbols", NULL);
         t->size = (int32_t)sym->n;
@@ -550,7 +581,7 @@ static int parse_object(walk *w, const jnode *j, const st_avro_type **out, int d
     } else if (!strcmp(tn, "fixed")) {
         if (!(t = new_type(w, ST_AVRO_FIXED)))
             return ST_ENOMEM;
-        const jnode *size = jget(j, "size");
+        const jnode *size = a[A_SIZE];
         if (!size || size->kind != J_INT || size->i < 0 || size->i > (1 << 24))
             return bad(w, "a fixed type without a valid size", NULL);
         t->size = (int32_t)size->i;
@@ -559,9 +590,9 @@ static int parse_object(walk *w, const jnode *j, const st_avro_type **out, int d
         int is_array = tn[0] == 'a';
         if (!(t = new_type(w, is_array ? ST_AVRO_ARRAY : ST_AVRO_MAP)))
             return ST_ENOMEM;
-        t->element_id = int_attr(j, "element-id");
-        t->key_id = int_attr(j, "key-id");
-        t->value_id = int_attr(j, "value-id");
+        t->element_id = int_attr(a[A_ELEMENT_ID]);
+        t->key_id = int_attr(a[A_KEY_ID]);
+        t->value_id = int_attr(a[A_VALUE_ID]);
         t->min_size = 1;
     } else {
         /* {"type": "SomeName"}: a reference written as an object */
@@ -572,17 +603,17 @@ static int parse_object(walk *w, const jnode *j, const st_avro_type **out, int d
         return 0;
     }
 
-    t->logical = jstr(jget(j, "logicalType"));
-    const jnode *adj = jget(j, "adjust-to-utc");
+    t->logical = jstr(a[A_LOGICAL]);
+    const jnode *adj = a[A_ADJUST];
     if (adj && (adj->kind == J_TRUE || adj->kind == J_FALSE))
         t->adjust_to_utc = adj->kind == J_TRUE;
-    t->precision = int_attr(j, "precision");
-    t->scale = int_attr(j, "scale");
+    t->precision = int_attr(a[A_PRECISION]);
+    t->scale = int_attr(a[A_SCALE]);
     if (t->scale == ST_AVRO_NO_ID)
         t->scale = 0;
 
     if (t->kind == ST_AVRO_RECORD || t->kind == ST_AVRO_FIXED || t->kind == ST_AVRO_ENUM) {
-        if (!(t->name = jstr(jget(j, "name"))))
+        if (!(t->name = jstr(a[A_NAME])))
             return bad(w, "a named type without a name", NULL);
         if (!valid_full_name(t->name))
             return bad(w, "a type name that is not an Avro name", t->name);
@@ -590,10 +621,10 @@ static int parse_object(walk *w, const jnode *j, const st_avro_type **out, int d
         if ((rc = define(w, t->name, t)) < 0)
             return rc;
     }
-    if (t->kind == ST_AVRO_RECORD && (rc = parse_fields(w, j, t, depth)) < 0)
+    if (t->kind == ST_AVRO_RECORD && (rc = parse_fields(w, a[A_FIELDS], t, depth)) < 0)
         return rc;
     if (t->kind == ST_AVRO_ARRAY || t->kind == ST_AVRO_MAP) {
-        const jnode *items = jget(j, t->kind == ST_AVRO_ARRAY ? "items" : "values");
+        const jnode *items = a[t->kind == ST_AVRO_ARRAY ? A_ITEMS : A_VALUES];
         if ((rc = parse_type(w, items, &t->items, depth + 1)) < 0)
             return rc;
     }

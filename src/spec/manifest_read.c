@@ -404,8 +404,17 @@ static st_column_stats *stat_slot_new(mreader *mr, int32_t id)
 
 static inline st_column_stats *stat_slot(mreader *mr, int32_t id)
 {
-    if (mr->hint < mr->n_stats && mr->stats[mr->hint].field_id == id)
-        return &mr->stats[mr->hint++];
+    if (mr->hint < mr->n_stats) {
+        if (mr->stats[mr->hint].field_id == id)
+            return &mr->stats[mr->hint++];
+    } else if (id > mr->max_id && mr->n_stats < mr->cap_stats) {
+        /* the first map of an entry: every id is new and larger */
+        st_column_stats *s = &mr->stats[mr->n_stats++];
+        *s = (st_column_stats){id, -1, -1, -1, -1, NULL, 0, NULL, 0};
+        mr->max_id = id;
+        mr->hint = mr->n_stats;
+        return s;
+    }
     return stat_slot_new(mr, id);
 }
 

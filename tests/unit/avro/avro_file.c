@@ -120,8 +120,9 @@ static int skip_records(const uint8_t *data, size_t len, const char *name, int64
     if ((rc = st_avro_reader_open(&r, data, len, name)) < 0)
         return rc;
     while ((rc = st_avro_reader_next_block(r, &p, &blen, &count)) == 0) {
+        const uint8_t *end = p + blen;
         for (int64_t i = 0; i < count; i++, (*n)++)
-            if (st_avro_skip(st_avro_reader_schema(r), &p, p + blen) < 0) {
+            if (st_avro_skip(st_avro_reader_schema(r), &p, end) < 0) {
                 rc = st_avro_reader_bad_record(r, i);
                 goto done;
             }
@@ -368,6 +369,109 @@ void test_avro_avro_file__names_avro_c_rejects(void)
     st_assert_eq_i64(n, 2);
     st_buf_dispose(&raw);
     st_buf_dispose(&f);
+}
+
+void test_avro_avro_file__writer_renames_for_avro_c(void)
+{
+    /* avro-c gets "_st_f<i>" for the names it rejects; the file keeps ours */
+    const char *schema = "{\"type\":\"record\",\"name\":\"r\",\"fields\":["
+                         "{\"type\":\"long\",\"field-id\":1,\"name\":\"caf\\u00e9\"},"
+                         "{\"name\":\"a b\",\"type\":{\"type\":\"record\",\"name\":\"n\","
+                         "\"fields\":[{\"name\":\"x-y\",\"type\":\"string\"}]},\"field-id\":2}]}";
+    st_output *o;
+    st_avro_writer *w;
+    st_avro_reader *r;
+    uint8_t *data = NULL;
+    size_t len, blen;
+    const uint8_t *p;
+    int64_t count, a = 0;
+    avro_value_t f, g;
+    st_pass(st_output_open_buffer(&o, &data, &len));
+    st_pass(st_avro_writer_open(&w, o, schema, NULL, 0, ST_AVRO_CODEC_NULL, "w.avro"));
+    avro_value_t *rec = st_avro_writer_value(w);
+    st_assert(avro_value_get_by_index(rec, 0, &f, NULL) == 0 && avro_value_set_long(&f, -5) == 0);
+    st_assert(avro_value_get_by_index(rec, 1, &f, NULL) == 0 &&
+              avro_value_get_by_index(&f, 0, &g, NULL) == 0 && avro_value_set_string(&g, "z") == 0);
+    st_pass(st_avro_writer_append(w));
+    st_pass(st_avro_writer_finish(w));
+    st_avro_writer_free(w);
+    st_pass(st_output_close(o));
+
+    st_pass(st_avro_reader_open(&r, data, len, "w.avro"));
+    st_assert_eq_str(st_avro_reader_schema_json(r), schema);
+    const st_avro_type *t = st_avro_reader_schema(r);
+    st_assert_eq_str(t->fields[0].name, "caf\xc3\xa9");
+    st_assert_eq_str(t->fields[1].name, "a b");
+    st_assert_eq_str(t->fields[1].type->fields[0].name, "x-y");
+    st_pass(st_avro_reader_next_block(r, &p, &blen, &count));
+    st_assert_eq_i64(count, 1);
+    st_pass(st_avro_get_long(&p, p + blen, &a));
+    st_assert_eq_i64(a, -5);
+    st_assert_eq_i64(p[0], 2); /* "z" */
+    st_assert_eq_i64(p[1], 'z');
+    st_pass(st_avro_reader_block_end(r, p + 2));
+    st_avro_reader_free(r);
+    st_free(data);
+}
+
+/* The schema's JSON: what is and is not accepted. */
+void test_avro_avro_file__schema_json(void)
+{
+    static const struct {
+        const char *schema;
+        int ok;
+        int32_t id;
+    } cases[] = {
+        {" \t\r\n{\"type\" : \"record\", \"name\":\"r\", \"fields\" : [ {\"name\":\"a\","
+         "\"type\":\"long\",\"field-id\":7} ] }\n", 1, 7},
+        /* 7.0 is not an integer: no id; 1e2 neither */
+        {"{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\",\"type\":\"long\","
+         "\"field-id\":7.0}]}", 1, ST_AVRO_NO_ID},
+        {"{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\",\"type\":\"long\","
+         "\"field-id\":1e2}]}", 1, ST_AVRO_NO_ID},
+        /* a repeated key: the last one counts */
+        {"{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\",\"type\":\"long\","
+         "\"field-id\":1,\"field-id\":-3}]}", 1, -3},
+        /* escapes in names; a surrogate pair */
+        {"{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"\\\"\\/\\ud83d\\ude00\","
+         "\"type\":\"long\",\"field-id\":2}]}", 1, 2},
+        {"\"long\"", 1, ST_AVRO_NO_ID},
+        {"{\"type\":\"record\",\"name\":\"r\",\"fields\":[]} x", 0, 0},
+        {"{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\",\"type\":\"long\","
+         "\"field-id\":99999999999999999999}]}", 0, 0},
+        {"{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"\\ud83d\",\"type\":\"long\"}]}",
+         0, 0},
+        {"{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\\u0000\",\"type\":\"long\"}]}",
+         0, 0},
+        {"{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\",\"type\":\"long\",}]}", 0, 0},
+        {"{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\",\"type\":\"long\"}", 0, 0},
+        {"{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\",\"type\":tru}]}", 0, 0},
+        {"{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\\q\",\"type\":\"long\"}]}",
+         0, 0},
+        {"{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\",\"type\":\"long\","
+         "\"field-id\":-}]}", 0, 0},
+        {"", 0, 0},
+    };
+    st_buf f = ST_BUF_INIT, raw = ST_BUF_INIT;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        st_avro_reader *r;
+        build(&f, cases[i].schema, "null", 0, "", 0);
+        int rc = st_avro_reader_open(&r, f.ptr, f.len, "json.avro");
+        if (!cases[i].ok) {
+            st_assert_msg(rc == ST_ECORRUPT, "case %zu gave %d", i, rc);
+            st_assert_contains(st_error_last()->message, "'json.avro': avro.schema is not JSON");
+            continue;
+        }
+        st_assert_msg(rc == 0, "case %zu gave %d (%s)", i, rc, st_error_last()->message);
+        const st_avro_type *t = st_avro_reader_schema(r);
+        if (t->kind == ST_AVRO_RECORD)
+            st_assert_eq_i64(t->fields[0].id, cases[i].id);
+        if (i == 4)
+            st_assert_eq_str(t->fields[0].name, "\"/\xf0\x9f\x98\x80");
+        st_avro_reader_free(r);
+    }
+    st_buf_dispose(&f);
+    st_buf_dispose(&raw);
 }
 
 void test_avro_avro_file__recursive_schema(void)
