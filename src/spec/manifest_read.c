@@ -36,6 +36,10 @@
 #define ST_ALWAYS_INLINE
 #endif
 
+/* Arena blocks of a manifest: 256 KiB to 4 MiB, less the headers. */
+#define ARENA_MIN (((size_t)256 << 10) - 64)
+#define ARENA_MAX (((size_t)4 << 20) - 64)
+
 /* What the decoder does with a field's value (mf_op.act; 0 is MF_SKIP). */
 enum {
     /* manifest_entry */
@@ -80,7 +84,6 @@ typedef struct mreader {
     /* resolution */
     mf_slot e[E_DATA_FILE + 1];
     mf_slot f[F_MAP + N_M];
-    int32_t map_ids[N_M][2];     /* key and value field ids */
     part_slot *parts;
     int n_parts;
     /* decode plans */
@@ -1080,9 +1083,9 @@ int st_manifest_read_buffer(st_manifest **out, const void *data, size_t len, con
         rc = ST_ENOMEM;
         goto done;
     }
-    /* 256 KiB blocks with the arena's and the allocator's headers: the
+    /* 256 KiB blocks less the arena's and the allocator's headers: the
      * allocator keeps freed blocks by power-of-two size for the next manifest */
-    m->arena.block_size = 256 * 1024 - 64;
+    m->arena.block_size = ARENA_MIN;
     if ((rc = read_meta(m, r, mf)) < 0)
         goto done;
     if ((rc = resolve(&mr, &m->arena, st_avro_reader_schema(r), partition_type)) < 0)
@@ -1112,6 +1115,10 @@ int st_manifest_read_buffer(st_manifest **out, const void *data, size_t len, con
                 }
                 m->entries = ne;
                 cap = ncap;
+                /* a large manifest gets larger arena blocks (up to 4 MiB), so
+                 * few blocks hold it and the allocator's cache keeps them */
+                if (cap >= 1024 && m->arena.block_size < ARENA_MAX)
+                    m->arena.block_size = 2 * (m->arena.block_size + 64) - 64;
             }
             if ((rc = read_entry(&mr, &m->arena, &p, end, &m->entries[m->n_entries],
                                  m->n_entries)) < 0)

@@ -415,6 +415,7 @@ void test_avro_avro_file__writer_renames_for_avro_c(void)
 }
 
 /* The schema's JSON: what is and is not accepted. */
+#define R_ "{\"type\":\"record\",\"name\":\"r\",\"fields\":["
 void test_avro_avro_file__schema_json(void)
 {
     static const struct {
@@ -439,12 +440,10 @@ void test_avro_avro_file__schema_json(void)
         {"{\"type\":\"record\",\"name\":\"r\",\"fields\":[]} x", 0, 0},
         {"{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\",\"type\":\"long\","
          "\"field-id\":99999999999999999999}]}", 0, 0},
-        {"{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"\\ud83d\",\"type\":\"long\"}]}",
-         0, 0},
-        {"{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\\u0000\",\"type\":\"long\"}]}",
-         0, 0},
-        {"{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\",\"type\":\"long\",}]}", 0, 0},
-        {"{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\",\"type\":\"long\"}", 0, 0},
+        {R_ "{\"name\":\"\\ud83d\",\"type\":\"long\"}]}", 0, 0},
+        {R_ "{\"name\":\"a\\u0000\",\"type\":\"long\"}]}", 0, 0},
+        {R_ "{\"name\":\"a\",\"type\":\"long\",}]}", 0, 0},
+        {R_ "{\"name\":\"a\",\"type\":\"long\"}", 0, 0},
         {"{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\",\"type\":tru}]}", 0, 0},
         {"{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\\q\",\"type\":\"long\"}]}",
          0, 0},
@@ -473,6 +472,7 @@ void test_avro_avro_file__schema_json(void)
     st_buf_dispose(&f);
     st_buf_dispose(&raw);
 }
+#undef R_
 
 void test_avro_avro_file__recursive_schema(void)
 {
