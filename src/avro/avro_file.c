@@ -21,9 +21,12 @@
  *    format-version, content, and a manifest list snapshot-id and friends.
  *
  * So we write and parse the container ourselves (magic "Obj\1", metadata map,
- * 16-byte sync marker, blocks of count + size + data + sync) and use avro-c
- * only for what it does well: encoding and decoding datums with its generic
- * value interface (avro_value_write/avro_value_read on memory buffers).
+ * 16-byte sync marker, blocks of count + size + data + sync). Writing uses
+ * avro-c to encode datums with its generic value interface (avro_value_write
+ * on a memory buffer). Reading hands out each block's decompressed bytes and
+ * the record decoders read them directly (avro_decode.h): avro-c's generic
+ * values cost an allocation-heavy tree walk per record, more than half the
+ * time of reading a manifest.
  *
  * FORMAT
  *   "Obj" 0x01
@@ -42,6 +45,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "avro/avro_decode.h"
 #include "avro/avro_file.h"
 #include "avro/avro_int.h"
 #include "util/alloc.h"
@@ -68,6 +72,13 @@ static voidpf z_alloc(voidpf opaque, uInt items, uInt size)
     return st_calloc(items, size);
 }
 
+/* inflate never reads what it did not write: its 32 KiB window need not be zeroed */
+static voidpf z_alloc_raw(voidpf opaque, uInt items, uInt size)
+{
+    (void)opaque;
+    return st_reallocarray(NULL, items, size);
+}
+
 static void z_free(voidpf opaque, voidpf p)
 {
     (void)opaque;
@@ -90,15 +101,12 @@ struct st_avro_reader {
     int codec;
     const st_avro_type *schema;
     const char *schema_json;
-    avro_schema_t aschema;
-    avro_value_iface_t *iface;
-    avro_value_t value;
-    int has_value;
-    avro_reader_t areader;
-    st_buf block;                /* decompressed block */
-    int64_t remaining;           /* records left in the block */
-    int64_t count;
+    st_buf block;                /* decompressed block, reused */
+    const uint8_t *block_end;    /* end of the current block's records */
     size_t block_offset;
+    z_stream z;                  /* deflate: one stream, reset per block */
+    int z_init;
+    ZSTD_DCtx *zd;               /* zstd: one context, reset per block */
 };
 
 static int corrupt(const st_avro_reader *r, const char *fmt, size_t off)
@@ -113,12 +121,12 @@ static int read_header_map(st_avro_reader *r, const uint8_t **pp, const uint8_t 
     int cap = 0;
     for (;;) {
         int64_t count, size;
-        if (st_avro_read_long(pp, end, &count) < 0)
+        if (st_avro_get_long(pp, end, &count) < 0)
             return corrupt(r, "metadata map truncated at offset %zu", (size_t)(*pp - r->data));
         if (count == 0)
             return 0;
         if (count < 0) {
-            if (count == INT64_MIN || st_avro_read_long(pp, end, &size) < 0)
+            if (count == INT64_MIN || st_avro_get_long(pp, end, &size) < 0)
                 return corrupt(r, "bad metadata block at offset %zu", (size_t)(*pp - r->data));
             count = -count;
         }
@@ -128,11 +136,11 @@ static int read_header_map(st_avro_reader *r, const uint8_t **pp, const uint8_t 
         for (int64_t i = 0; i < count; i++) {
             int64_t kl, vl;
             const uint8_t *k, *v;
-            if (st_avro_read_long(pp, end, &kl) < 0 || kl < 0 || kl > end - *pp)
+            if (st_avro_get_long(pp, end, &kl) < 0 || kl < 0 || kl > end - *pp)
                 return corrupt(r, "metadata key truncated at offset %zu", (size_t)(*pp - r->data));
             k = *pp;
             *pp += kl;
-            if (st_avro_read_long(pp, end, &vl) < 0 || vl < 0 || vl > end - *pp)
+            if (st_avro_get_long(pp, end, &vl) < 0 || vl < 0 || vl > end - *pp)
                 return corrupt(r, "metadata value truncated at offset %zu",
                                (size_t)(*pp - r->data));
             v = *pp;
@@ -182,27 +190,11 @@ static int setup_schema(st_avro_reader *r)
 {
     size_t slen;
     const char *json = st_avro_reader_meta(r, "avro.schema", &slen);
-    char *clean = NULL;
-    int rc;
 
     if (!json)
         return corrupt(r, "no avro.schema in the header%.0zu", 0);
     r->schema_json = json;
-    if ((rc = st_avro_schema_parse(&r->schema, &clean, &r->arena, json, slen, r->name)) < 0)
-        return rc;
-    rc = avro_schema_from_json_length(clean, strlen(clean), &r->aschema);
-    st_free(clean);
-    if (rc != 0) {
-        /* avro-c answers ENOMEM for some malformed schemas (a bad name): corrupt */
-        r->aschema = NULL;
-        return st_avro_error(ST_ECORRUPT, EINVAL, r->name, "avro.schema");
-    }
-    if (!(r->iface = avro_generic_class_from_schema(r->aschema)))
-        return st_avro_error(ST_ECORRUPT, EINVAL, r->name, "avro.schema");
-    if ((rc = avro_generic_value_new(r->iface, &r->value)) != 0)
-        return st_avro_error(ST_ECORRUPT, rc, r->name, "avro.schema");
-    r->has_value = 1;
-    return 0;
+    return st_avro_schema_parse(&r->schema, NULL, &r->arena, json, slen, r->name);
 }
 
 static int setup_codec(st_avro_reader *r)
@@ -264,73 +256,84 @@ fail:
 const st_avro_type *st_avro_reader_schema(const st_avro_reader *r) { return r->schema; }
 const char *st_avro_reader_schema_json(const st_avro_reader *r) { return r->schema_json; }
 const char *st_avro_reader_name(const st_avro_reader *r) { return r->name; }
-int64_t st_avro_reader_count(const st_avro_reader *r) { return r->count; }
 
 void st_avro_reader_free(st_avro_reader *r)
 {
     if (!r)
         return;
-    if (r->has_value)
-        avro_value_decref(&r->value);
-    if (r->iface)
-        avro_value_iface_decref(r->iface);
-    if (r->aschema)
-        avro_schema_decref(r->aschema);
-    if (r->areader)
-        avro_reader_free(r->areader);
+    if (r->z_init)
+        inflateEnd(&r->z);
+    ZSTD_freeDCtx(r->zd);
     st_buf_dispose(&r->block);
     st_arena_dispose(&r->arena);
     st_free(r);
 }
 
+/*
+ * Makes room for more decompressed bytes: at least 64 KiB (or as much again
+ * as the block holds so far), never past MAX_BLOCK_BYTES in all. Returns the
+ * room, 0 when the limit is reached, or ST_ENOMEM.
+ */
+static int64_t block_room(st_avro_reader *r)
+{
+    size_t room = r->block.cap > r->block.len + 1 ? r->block.cap - r->block.len - 1 : 0;
+    if (room < 4096) {
+        size_t want = r->block.len < 65536 ? 65536 : r->block.len;
+        if (want > MAX_BLOCK_BYTES - r->block.len)
+            want = MAX_BLOCK_BYTES - r->block.len;
+        if (want == 0)
+            return 0;
+        if (st_buf_grow(&r->block, want) < 0)
+            return ST_ENOMEM;
+        room = r->block.cap - r->block.len - 1;
+    }
+    if (room > MAX_BLOCK_BYTES - r->block.len)
+        room = MAX_BLOCK_BYTES - r->block.len;
+    return (int64_t)room;
+}
+
 static int inflate_block(st_avro_reader *r, const uint8_t *src, size_t n)
 {
-    z_stream z;
+    z_stream *z = &r->z;
     int zr;
-    memset(&z, 0, sizeof z);
-    z.zalloc = z_alloc;
-    z.zfree = z_free;
-    if ((zr = inflateInit2(&z, -15)) != Z_OK)
-        return zr == Z_MEM_ERROR ? st_error_set_oom()
-                                 : corrupt(r, "deflate: cannot start inflating%.0zu", 0);
-    st_buf_clear(&r->block);
-    z.next_in = (Bytef *)(uintptr_t)src;
-    z.avail_in = (uInt)n;
+    if (!r->z_init) {
+        memset(z, 0, sizeof *z);
+        z->zalloc = z_alloc_raw;
+        z->zfree = z_free;
+        if ((zr = inflateInit2(z, -15)) != Z_OK)
+            return zr == Z_MEM_ERROR ? st_error_set_oom()
+                                     : corrupt(r, "deflate: cannot start inflating%.0zu", 0);
+        r->z_init = 1;
+    } else if (inflateReset(z) != Z_OK) {
+        return corrupt(r, "deflate: cannot start inflating%.0zu", 0);
+    }
+    z->next_in = (Bytef *)(uintptr_t)src;
+    z->avail_in = (uInt)n;
+    /* manifests deflate about 10:1 (blocks of ~64 KB): room for that at once
+     * spares a regrowth */
+    if (st_buf_reserve(&r->block, n < (1u << 16) ? 16 * n : 1u << 20) < 0)
+        return ST_ENOMEM;
     for (;;) {
-        size_t want = r->block.len < 65536 ? 65536 : r->block.len;
-        if (r->block.len + want > MAX_BLOCK_BYTES)
-            want = MAX_BLOCK_BYTES - r->block.len;
-        if (want == 0) {
-            inflateEnd(&z);
+        int64_t room = block_room(r);
+        if (room < 0)
+            return (int)room;
+        if (room == 0)
             return corrupt(r, "deflate block at offset %zu inflates past 512 MiB",
                            r->block_offset);
-        }
-        if (st_buf_grow(&r->block, want) < 0) {
-            inflateEnd(&z);
-            return ST_ENOMEM;
-        }
-        z.next_out = r->block.ptr + r->block.len;
-        z.avail_out = (uInt)want;
-        zr = inflate(&z, Z_NO_FLUSH);
-        r->block.len += want - z.avail_out;
+        z->next_out = r->block.ptr + r->block.len;
+        z->avail_out = (uInt)room;
+        zr = inflate(z, Z_NO_FLUSH);
+        r->block.len += (size_t)room - z->avail_out;
         if (zr == Z_STREAM_END)
-            break;
-        if (zr == Z_MEM_ERROR) {
-            inflateEnd(&z);
+            return 0;
+        if (zr == Z_MEM_ERROR)
             return st_error_set_oom();
-        }
-        if (zr != Z_OK && zr != Z_BUF_ERROR) {
-            inflateEnd(&z);
+        if (zr != Z_OK && zr != Z_BUF_ERROR)
             return corrupt(r, "bad deflate data in the block at offset %zu", r->block_offset);
-        }
-        if (zr == Z_BUF_ERROR && z.avail_in == 0) {
-            inflateEnd(&z);
+        if (zr == Z_BUF_ERROR && z->avail_in == 0)
             return corrupt(r, "deflate data of the block at offset %zu is truncated",
                            r->block_offset);
-        }
     }
-    inflateEnd(&z);
-    return 0;
 }
 
 static int unsnappy_block(st_avro_reader *r, const uint8_t *src, size_t n)
@@ -339,7 +342,6 @@ static int unsnappy_block(st_avro_reader *r, const uint8_t *src, size_t n)
     if (n < 4 || snappy_uncompressed_length((const char *)src, n - 4, &ulen) != SNAPPY_OK ||
         ulen > MAX_BLOCK_BYTES)
         return corrupt(r, "bad snappy data in the block at offset %zu", r->block_offset);
-    st_buf_clear(&r->block);
     if (st_buf_grow(&r->block, ulen + 1) < 0)
         return ST_ENOMEM;
     if (snappy_uncompress((const char *)src, n - 4, (char *)r->block.ptr, &ulen) != SNAPPY_OK)
@@ -354,54 +356,49 @@ static int unsnappy_block(st_avro_reader *r, const uint8_t *src, size_t n)
 
 static int unzstd_block(st_avro_reader *r, const uint8_t *src, size_t n)
 {
-    ZSTD_DStream *z = ZSTD_createDStream();
     ZSTD_inBuffer in = {src, n, 0};
-    int rc = 0;
-    if (!z)
-        return st_error_set_oom();
-    st_buf_clear(&r->block);
+    if (!r->zd) {
+        if (!(r->zd = ZSTD_createDCtx()))
+            return st_error_set_oom();
+    } else {
+        ZSTD_DCtx_reset(r->zd, ZSTD_reset_session_only);
+    }
     for (;;) {
-        size_t want = r->block.len < 65536 ? 65536 : r->block.len;
-        if (r->block.len + want > MAX_BLOCK_BYTES)
-            want = MAX_BLOCK_BYTES - r->block.len;
-        if (want == 0) {
-            rc = corrupt(r, "zstd block at offset %zu decompresses past 512 MiB", r->block_offset);
-            break;
-        }
-        if (st_buf_grow(&r->block, want) < 0) {
-            rc = ST_ENOMEM;
-            break;
-        }
-        ZSTD_outBuffer o = {r->block.ptr + r->block.len, want, 0};
+        int64_t room = block_room(r);
+        if (room < 0)
+            return (int)room;
+        if (room == 0)
+            return corrupt(r, "zstd block at offset %zu decompresses past 512 MiB",
+                           r->block_offset);
+        ZSTD_outBuffer o = {r->block.ptr + r->block.len, (size_t)room, 0};
         size_t before = in.pos;
-        size_t zr = ZSTD_decompressStream(z, &o, &in);
-        if (ZSTD_isError(zr)) {
-            rc = corrupt(r, "bad zstd data in the block at offset %zu", r->block_offset);
-            break;
-        }
+        size_t zr = ZSTD_decompressStream(r->zd, &o, &in);
+        if (ZSTD_isError(zr))
+            return corrupt(r, "bad zstd data in the block at offset %zu", r->block_offset);
         r->block.len += o.pos;
         if (zr == 0 && in.pos == in.size)
-            break;
-        if (o.pos == 0 && in.pos == before) {
-            rc = corrupt(r, "zstd data of the block at offset %zu is truncated", r->block_offset);
-            break;
-        }
+            return 0;
+        if (o.pos == 0 && in.pos == before)
+            return corrupt(r, "zstd data of the block at offset %zu is truncated",
+                           r->block_offset);
     }
-    ZSTD_freeDStream(z);
-    return rc;
 }
 
-/* Reads, decompresses and validates the next block; 1 when there is none. */
-static int next_block(st_avro_reader *r)
+int st_avro_reader_next_block(st_avro_reader *r, const uint8_t **data, size_t *len,
+                              int64_t *count_out)
 {
-    const uint8_t *p = r->data + r->pos, *end = r->data + r->len, *bp, *bend;
+    const uint8_t *p = r->data + r->pos, *end = r->data + r->len, *bp;
     int64_t count, size;
+    size_t n;
     int rc;
 
+    *data = NULL;
+    *len = 0;
+    *count_out = 0;
     if (p == end)
-        return 1;
+        return ST_ITEROVER;
     r->block_offset = r->pos;
-    if (st_avro_read_long(&p, end, &count) < 0 || st_avro_read_long(&p, end, &size) < 0)
+    if (st_avro_get_long(&p, end, &count) < 0 || st_avro_get_long(&p, end, &size) < 0)
         return corrupt(r, "block header truncated at offset %zu", r->block_offset);
     if (count < 0 || size < 0)
         return corrupt(r, "negative record count or size in the block at offset %zu",
@@ -413,66 +410,46 @@ static int next_block(st_avro_reader *r)
                        r->block_offset);
     r->pos = (size_t)(p - r->data) + (size_t)size + 16;
 
-    switch (r->codec) {
-    case CODEC_NULL: bp = p; bend = p + size; break;
-    case CODEC_DEFLATE: rc = inflate_block(r, p, (size_t)size); goto decompressed;
-    case CODEC_SNAPPY: rc = unsnappy_block(r, p, (size_t)size); goto decompressed;
-    default: rc = unzstd_block(r, p, (size_t)size);
-    decompressed:
+    if (r->codec == CODEC_NULL) {
+        bp = p;
+        n = (size_t)size;
+    } else {
+        st_buf_clear(&r->block);
+        rc = r->codec == CODEC_DEFLATE  ? inflate_block(r, p, (size_t)size)
+             : r->codec == CODEC_SNAPPY ? unsnappy_block(r, p, (size_t)size)
+                                        : unzstd_block(r, p, (size_t)size);
         if (rc < 0)
             return rc;
         bp = r->block.ptr ? r->block.ptr : (const uint8_t *)"";
-        bend = bp + r->block.len;
-        break;
+        n = r->block.len;
     }
 
-    /* The count must be exactly what the bytes hold: validate before avro-c decodes. */
+    /* every record takes at least min_size bytes: a count past that is a lie */
     size_t min = r->schema->min_size;
-    if (min ? (uint64_t)count > (uint64_t)(bend - bp) / min : count > (1 << 24))
+    if (min ? (uint64_t)count > (uint64_t)n / min : count > (1 << 24))
         return corrupt(r, "block at offset %zu claims more records than it holds",
                        r->block_offset);
-    const uint8_t *q = bp;
-    for (int64_t i = 0; i < count; i++)
-        if (st_avro_validate(r->schema, &q, bend, 0) < 0) {
-            char what[160];
-            snprintf(what, sizeof what, "record %lld of the block at offset %zu",
-                     (long long)i, r->block_offset);
-            return st_error_set(ST_ECORRUPT, ST_ERROR_AVRO,
-                                "'%s': %s is truncated or does not match the schema", r->name,
-                                what);
-        }
-    if (q != bend)
-        return corrupt(r, "block at offset %zu holds bytes past its record count",
-                       r->block_offset);
-
-    if (!r->areader) {
-        if (!(r->areader = avro_reader_memory((const char *)bp, bend - bp)))
-            return st_error_set_oom();
-    } else {
-        avro_reader_memory_set_source(r->areader, (const char *)bp, bend - bp);
-    }
-    r->remaining = count;
+    r->block_end = bp + n;
+    *data = bp;
+    *len = n;
+    *count_out = count;
     return 0;
 }
 
-int st_avro_reader_next(st_avro_reader *r, avro_value_t **out)
+int st_avro_reader_bad_record(const st_avro_reader *r, int64_t i)
 {
-    int rc;
-    *out = NULL;
-    while (r->remaining == 0) {
-        if ((rc = next_block(r)) < 0)
-            return rc;
-        if (rc == 1)
-            return ST_ITEROVER;
-    }
-    if ((rc = avro_value_read(r->areader, &r->value)) != 0) {
-        char what[96];
-        snprintf(what, sizeof what, "record %lld", (long long)r->count);
-        return st_avro_error(ST_ECORRUPT, rc, r->name, what);
-    }
-    r->remaining--;
-    r->count++;
-    *out = &r->value;
+    char what[160];
+    snprintf(what, sizeof what, "record %lld of the block at offset %zu", (long long)i,
+             r->block_offset);
+    return st_error_set(ST_ECORRUPT, ST_ERROR_AVRO,
+                        "'%s': %s is truncated or does not match the schema", r->name, what);
+}
+
+int st_avro_reader_block_end(const st_avro_reader *r, const uint8_t *p)
+{
+    if (p != r->block_end)
+        return corrupt(r, "block at offset %zu holds bytes past its record count",
+                       r->block_offset);
     return 0;
 }
 

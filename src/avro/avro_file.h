@@ -1,25 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Avro object container files (Avro 1.11 specification, "Object Container
- * Files"), framed by us, with every datum encoded and decoded by avro-c's
- * generic values. avro_file.c says why avro-c's own file reader and writer
- * cannot be used for Iceberg metadata.
+ * Files"), framed by us. avro_file.c says why avro-c's own file reader and
+ * writer cannot be used for Iceberg metadata.
  *
  * Reading: st_avro_reader_open() checks the header (magic, metadata map,
- * sync marker), parses the writer schema twice: with jansson into an
- * st_avro_type tree that keeps every attribute Iceberg needs (field-id,
- * element-id, key-id, value-id, logicalType, adjust-to-utc, decimal
- * precision and scale), and with avro-c for decoding. Each block is
- * decompressed (null, deflate, snappy, zstd) and validated against the
- * schema before avro-c sees it (lengths, union branches, record count), so
- * a corrupt file is reported as ST_ECORRUPT and never reaches avro-c with a
- * length it would trust. Records come out one at a time in one reused
- * avro_value_t.
+ * sync marker) and parses the writer schema (with avro_schema.c's own JSON
+ * parser) into an st_avro_type tree that keeps every attribute Iceberg needs
+ * (field-id, element-id, key-id, value-id, logicalType, adjust-to-utc,
+ * decimal precision and scale). st_avro_reader_next_block() hands out one block at a
+ * time, decompressed (null, deflate, snappy, zstd) into a buffer reused
+ * across blocks, with its record count checked against its size; the caller
+ * decodes the records from those bytes with avro_decode.h, which checks every
+ * length against the block's end, so a corrupt file ends as ST_ECORRUPT.
  *
  * Writing: st_avro_writer_open() writes the header with the caller's schema
  * JSON text verbatim and the caller's key-value metadata in the caller's
- * order; records are filled through st_avro_writer_value() and appended;
- * blocks of about 64 KB are compressed with raw deflate or stored.
+ * order; records are filled through st_avro_writer_value() (avro-c generic
+ * values) and appended; blocks of about 64 KB are compressed with raw
+ * deflate or stored.
  *
  * Not thread-safe; one reader or writer per thread.
  */
@@ -111,13 +110,22 @@ const st_avro_type *st_avro_reader_schema(const st_avro_reader *r);
 const char *st_avro_reader_schema_json(const st_avro_reader *r);
 const char *st_avro_reader_name(const st_avro_reader *r);
 /*
- * The next record: *out points to a value owned by the reader, valid until the
- * next call. Strings and bytes obtained from it are valid as long.
- * @return 0, ST_ITEROVER at the end, ST_ECORRUPT, ST_ENOMEM.
+ * The next block: *data and *len are its (decompressed) bytes, borrowed until
+ * the next call or st_avro_reader_free(); *count is its record count, at most
+ * as many records as the bytes can hold (each takes the schema's min_size).
+ * The caller decodes the records, reports one it cannot decode with
+ * st_avro_reader_bad_record() and checks with st_avro_reader_block_end() that
+ * they end exactly at the block's end.
+ * @return 0, ST_ITEROVER after the last block, ST_ECORRUPT, ST_ENOMEM.
  */
-int st_avro_reader_next(st_avro_reader *r, avro_value_t **out);
-/* Records read so far (for messages). */
-int64_t st_avro_reader_count(const st_avro_reader *r);
+int st_avro_reader_next_block(st_avro_reader *r, const uint8_t **data, size_t *len,
+                              int64_t *count);
+/* ST_ECORRUPT: record `i` of the current block is truncated or does not match
+ * the schema (the message names the file and the block's offset). */
+int st_avro_reader_bad_record(const st_avro_reader *r, int64_t i);
+/* 0 when `p` is the end of the current block, else ST_ECORRUPT (bytes past the
+ * record count). */
+int st_avro_reader_block_end(const st_avro_reader *r, const uint8_t *p);
 void st_avro_reader_free(st_avro_reader *r);
 
 /* ================================================================ writer */

@@ -17,10 +17,5 @@
  */
 int st_avro_schema_parse(const st_avro_type **out, char **avro_c_json, st_arena *arena,
                          const char *json, size_t len, const char *file);
-/* Checks that one datum of type `t` starts at *pp and ends before `end`;
- * advances *pp past it. 0 or -1 (no message set). */
-int st_avro_validate(const st_avro_type *t, const uint8_t **pp, const uint8_t *end, int depth);
-/* Reads a zig-zag varint long; 0 or -1 when truncated or too long. */
-int st_avro_read_long(const uint8_t **pp, const uint8_t *end, int64_t *out);
 
 #endif

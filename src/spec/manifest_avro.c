@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Field-id resolution over a writer schema, and typed access to avro-c
- * generic values, for the manifest and manifest-list readers. Types are
- * checked once per file (mf_resolve), so the per-record getters only fetch.
+ * Field-id resolution over a writer schema and the per-field decode plans
+ * (mf_op) of the manifest and manifest-list readers. Types are checked once
+ * per file (mf_resolve), so the per-record decoders only read.
  */
 #include <string.h>
 
 #include "spec/manifest_int.h"
 #include "util/alloc.h"
+#include "util/fs.h"
+
+/* files up to this size are read, larger ones mapped */
+#define SMALL_FILE (1u << 20)
 
 static const char *kind_name(st_avro_kind k)
 {
@@ -39,57 +43,48 @@ int mf_resolve(mf_slot *out, const st_avro_type *record, int32_t id, unsigned ki
     return 0;
 }
 
-int mf_get(avro_value_t *rec, const mf_slot *s, avro_value_t *v)
+int mf_ops_new(mf_op **out, const st_avro_type *record, st_arena *arena)
 {
-    if (s->index < 0 || avro_value_get_by_index(rec, (size_t)s->index, v, NULL) != 0)
-        return 0;
-    if (avro_value_get_type(v) == AVRO_UNION) {
-        avro_value_t branch;
-        if (avro_value_get_current_branch(v, &branch) != 0 ||
-            avro_value_get_type(&branch) == AVRO_NULL)
-            return 0;
-        *v = branch;
+    mf_op *ops = st_arena_calloc(arena, record->n_fields ? (size_t)record->n_fields : 1,
+                                 sizeof *ops);
+    *out = ops;
+    if (!ops)
+        return ST_ENOMEM;
+    for (int i = 0; i < record->n_fields; i++) {
+        const st_avro_type *t = record->fields[i].type, *v = st_avro_nonnull(t);
+        ops[i].act = MF_SKIP;
+        ops[i].type = t;
+        ops[i].value = v;
+        ops[i].kind = v->kind;
+        ops[i].null_branch = v != t ? t->null_branch : -1;
     }
-    return 1;
+    return 0;
 }
 
-int64_t mf_long(avro_value_t *v, st_avro_kind kind)
+void mf_ops_set(mf_op *ops, const mf_slot *s, int act)
 {
-    if (kind == ST_AVRO_INT) {
-        int32_t i = 0;
-        avro_value_get_int(v, &i);
-        return i;
-    }
-    int64_t l = 0;
-    avro_value_get_long(v, &l);
-    return l;
-}
-
-const uint8_t *mf_bytes(avro_value_t *v, st_avro_kind kind, size_t *len)
-{
-    const void *p = NULL;
-    size_t n = 0;
-    if (kind == ST_AVRO_STRING) {
-        const char *s = NULL;
-        avro_value_get_string(v, &s, &n);
-        p = s;
-        n = n ? n - 1 : 0; /* avro-c counts the NUL */
-    } else if (kind == ST_AVRO_FIXED) {
-        avro_value_get_fixed(v, &p, &n);
-    } else {
-        avro_value_get_bytes(v, &p, &n);
-    }
-    *len = n;
-    return p ? (const uint8_t *)p : (const uint8_t *)"";
+    if (s->index >= 0)
+        ops[s->index].act = act;
 }
 
 int st_manifest_load_file(const char *path, st_input **in, const uint8_t **data, size_t *len,
                           uint8_t **owned)
 {
+    st_buf buf = ST_BUF_INIT;
     int rc;
     *owned = NULL;
+    *in = NULL;
     *data = NULL;
     *len = 0;
+    /* a manifest is usually a few KiB: one read costs less than mapping it */
+    if ((rc = st_read_file(&buf, path, SMALL_FILE)) < 0)
+        return rc;
+    if (rc == 0) {
+        *len = buf.len;
+        *data = buf.ptr ? buf.ptr : (const uint8_t *)"";
+        *owned = st_buf_detach(&buf);
+        return 0;
+    }
     if ((rc = st_input_open_file(in, path)) < 0)
         return rc;
     uint64_t size = st_input_size(*in);

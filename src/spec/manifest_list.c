@@ -6,7 +6,9 @@
  * Reading resolves every field by field id (writers before Iceberg 0.12
  * named 504-506 added_data_files_count etc.), tolerates every optional field
  * being absent or null (PyIceberg v1 lists with null counts), and defaults
- * content and both sequence numbers to 0 for v1 lists.
+ * content and both sequence numbers to 0 for v1 lists. Records are decoded
+ * in one pass from the block's bytes by a plan of one op per writer field
+ * (manifest_int.h), strings and bytes copied into the list's arena.
  *
  * Writing follows Java's ManifestListWriter: the V1/V2/V3Metadata schema,
  * key-value metadata in the order Java's HashMap iterates it (avro.schema,
@@ -24,20 +26,30 @@
 #include "spec/manifest_int.h"
 #include "util/alloc.h"
 
+/* What the decoder does with a field's value (mf_op.act; 0 is MF_SKIP). */
 enum {
-    S_PATH, S_LENGTH, S_SPEC, S_CONTENT, S_SEQ, S_MIN_SEQ, S_SNAP, S_ADDED_FILES,
+    S_PATH = 1, S_LENGTH, S_SPEC, S_CONTENT, S_SEQ, S_MIN_SEQ, S_SNAP, S_ADDED_FILES,
     S_EXISTING_FILES, S_DELETED_FILES, S_ADDED_ROWS, S_EXISTING_ROWS, S_DELETED_ROWS,
     S_PARTITIONS, S_KEY, S_FIRST_ROW, N_SLOTS
 };
-enum { P_NULL, P_NAN, P_LOWER, P_UPPER, N_PSLOTS };
+enum { P_NULL = 1, P_NAN, P_LOWER, P_UPPER, N_PSLOTS };
 
 typedef struct list_reader {
     mf_slot s[N_SLOTS];
     mf_slot p[N_PSLOTS];
     const char *file;
+    const st_avro_reader *r;
+    int64_t rec;                 /* record being decoded, in its block (for messages) */
+    mf_op *ops, *pops;           /* manifest_file and field_summary fields */
+    int n_ops, n_pops;
+    int sum_null;                /* summaries are ["null", record]: the null branch; else -1 */
+    size_t sum_min;              /* fewest bytes a summary takes */
+    st_field_summary *sums;      /* scratch for one manifest's summaries */
+    size_t cap_sums;
+    int64_t v[N_SLOTS];          /* the record's numbers, defaults first */
 } list_reader;
 
-static int resolve(list_reader *lr, const st_avro_type *root, const char *file)
+static int resolve(list_reader *lr, st_arena *arena, const st_avro_type *root, const char *file)
 {
     static const struct {
         int slot;
@@ -72,10 +84,14 @@ static int resolve(list_reader *lr, const st_avro_type *root, const char *file)
         if ((rc = mf_resolve(&lr->s[fields[i].slot], root, fields[i].id, fields[i].kinds,
                              fields[i].required, file, fields[i].name)) < 0)
             return rc;
-    for (int i = 0; i < N_PSLOTS; i++)
-        lr->p[i].index = -1;
+    if ((rc = mf_ops_new(&lr->ops, root, arena)) < 0)
+        return rc;
+    lr->n_ops = root->n_fields;
+    for (int a = S_PATH; a < N_SLOTS; a++)
+        mf_ops_set(lr->ops, &lr->s[a], a);
     if (lr->s[S_PARTITIONS].index >= 0) {
-        const st_avro_type *item = st_avro_nonnull(lr->s[S_PARTITIONS].type->items);
+        const st_avro_type *items = lr->s[S_PARTITIONS].type->items;
+        const st_avro_type *item = st_avro_nonnull(items);
         if (item->kind != ST_AVRO_RECORD)
             return st_error_set(ST_ECORRUPT, ST_ERROR_ICEBERG,
                                 "'%s': partitions (507) is not a list of field summaries", file);
@@ -88,24 +104,27 @@ static int resolve(list_reader *lr, const st_avro_type *root, const char *file)
             (rc = mf_resolve(&lr->p[P_UPPER], item, 511, MF_K(ST_AVRO_BYTES), 0, file,
                              "upper_bound")) < 0)
             return rc;
+        if ((rc = mf_ops_new(&lr->pops, item, arena)) < 0)
+            return rc;
+        lr->n_pops = item->n_fields;
+        for (int a = P_NULL; a < N_PSLOTS; a++)
+            mf_ops_set(lr->pops, &lr->p[a], a);
+        lr->sum_null = item != items ? items->null_branch : -1;
+        lr->sum_min = items->min_size;
     }
     return 0;
 }
 
-static int64_t get_long_or(avro_value_t *rec, const mf_slot *s, int64_t dflt)
-{
-    avro_value_t v;
-    return mf_get(rec, s, &v) ? mf_long(&v, s->kind) : dflt;
-}
+/* The record's bytes are truncated or do not match the schema. */
+static int bad(const list_reader *lr) { return st_avro_reader_bad_record(lr->r, lr->rec); }
 
-static const uint8_t *arena_bytes(st_arena *a, avro_value_t *v, st_avro_kind kind, size_t *len)
+static const uint8_t *arena_bytes(st_arena *a, const uint8_t *p, size_t len)
 {
-    const uint8_t *p = mf_bytes(v, kind, len);
-    uint8_t *copy = st_arena_alloc(a, *len + 1);
+    uint8_t *copy = st_arena_alloc(a, len + 1);
     if (!copy)
         return NULL;
-    memcpy(copy, p, *len);
-    copy[*len] = 0;
+    memcpy(copy, p, len);
+    copy[len] = 0;
     return copy;
 }
 
@@ -118,96 +137,176 @@ static int count32(int64_t v, int32_t *out, const char *file, const char *what)
     return 0;
 }
 
-static int read_summaries(list_reader *lr, st_arena *a, avro_value_t *rec, st_manifest_file *mf)
+/* One field_summary record into fs (bounds copied into the arena). */
+static int read_summary(list_reader *lr, st_arena *a, const uint8_t **pp, const uint8_t *end,
+                        st_field_summary *fs, size_t i)
 {
-    avro_value_t arr, item, v;
-    size_t n = 0;
-    if (!mf_get(rec, &lr->s[S_PARTITIONS], &arr))
-        return 0;
-    avro_value_get_size(&arr, &n);
-    if (n == 0)
-        return 0;
-    if (n > INT32_MAX ||
-        !(mf->partitions = st_arena_calloc(a, n, sizeof *mf->partitions)))
-        return n > INT32_MAX ? st_error_set(ST_ECORRUPT, ST_ERROR_ICEBERG, "'%s': too many "
-                                            "partition summaries", lr->file)
-                             : ST_ENOMEM;
-    mf->n_partitions = (int)n;
-    for (size_t i = 0; i < n; i++) {
-        st_field_summary *fs = &mf->partitions[i];
-        if (avro_value_get_by_index(&arr, i, &item, NULL) != 0)
-            return st_error_set(ST_ECORRUPT, ST_ERROR_ICEBERG, "'%s': partition summary %zu",
-                                lr->file, i);
-        if (avro_value_get_type(&item) == AVRO_UNION) {
-            avro_value_t b;
-            if (avro_value_get_current_branch(&item, &b) != 0 ||
-                avro_value_get_type(&b) != AVRO_RECORD)
-                return st_error_set(ST_ECORRUPT, ST_ERROR_ICEBERG,
-                                    "'%s': partition summary %zu is null", lr->file, i);
-            item = b;
+    memset(fs, 0, sizeof *fs);
+    fs->contains_nan = -1;
+    if (lr->sum_null >= 0) {
+        int64_t b;
+        if (st_avro_get_long(pp, end, &b) < 0 || (b != 0 && b != 1))
+            return bad(lr);
+        if (b == lr->sum_null)
+            return st_error_set(ST_ECORRUPT, ST_ERROR_ICEBERG,
+                                "'%s': partition summary %zu is null", lr->file, i);
+    }
+    for (int k = 0; k < lr->n_pops; k++) {
+        const mf_op *op = &lr->pops[k];
+        const uint8_t *p;
+        size_t n;
+        int flag, pr;
+        if (op->act == MF_SKIP) {
+            if (st_avro_skip(op->type, pp, end) < 0)
+                return bad(lr);
+            continue;
         }
-        int flag = 0;
-        if (mf_get(&item, &lr->p[P_NULL], &v))
-            avro_value_get_boolean(&v, &flag);
-        fs->contains_null = flag;
-        fs->contains_nan = -1;
-        if (mf_get(&item, &lr->p[P_NAN], &v)) {
-            avro_value_get_boolean(&v, &flag);
-            fs->contains_nan = flag;
+        if ((pr = mf_present(op, pp, end)) < 0)
+            return bad(lr);
+        if (!pr)
+            continue;
+        if (op->act == P_NULL || op->act == P_NAN) {
+            if (st_avro_get_boolean(pp, end, &flag) < 0)
+                return bad(lr);
+            if (op->act == P_NULL)
+                fs->contains_null = flag;
+            else
+                fs->contains_nan = flag;
+            continue;
         }
-        if (mf_get(&item, &lr->p[P_LOWER], &v) &&
-            !(fs->lower = arena_bytes(a, &v, ST_AVRO_BYTES, &fs->lower_len)))
+        if (mf_get_bytes(op, pp, end, &p, &n) < 0)
+            return bad(lr);
+        if (!(p = arena_bytes(a, p, n)))
             return ST_ENOMEM;
-        if (mf_get(&item, &lr->p[P_UPPER], &v) &&
-            !(fs->upper = arena_bytes(a, &v, ST_AVRO_BYTES, &fs->upper_len)))
-            return ST_ENOMEM;
+        if (op->act == P_LOWER) {
+            fs->lower = p;
+            fs->lower_len = n;
+        } else {
+            fs->upper = p;
+            fs->upper_len = n;
+        }
     }
     return 0;
 }
 
-static int read_one(list_reader *lr, st_arena *a, avro_value_t *rec, st_manifest_file *mf)
+/* The partitions list: summaries into scratch, then one arena array. */
+static int read_summaries(list_reader *lr, st_arena *a, const uint8_t **pp, const uint8_t *end,
+                          st_manifest_file *mf)
 {
-    avro_value_t v;
-    int64_t n;
+    size_t n = 0;
     int rc;
+    for (;;) {
+        int64_t count;
+        if (st_avro_get_block_count(pp, end, lr->sum_min, &count) < 0)
+            return bad(lr);
+        if (count == 0)
+            break;
+        if ((uint64_t)count > INT32_MAX - n)
+            return st_error_set(ST_ECORRUPT, ST_ERROR_ICEBERG,
+                                "'%s': too many partition summaries", lr->file);
+        if (n + (size_t)count > lr->cap_sums) {
+            size_t cap = n + (size_t)count < 16 ? 16 : n + (size_t)count;
+            st_field_summary *ns = st_reallocarray(lr->sums, cap, sizeof *ns);
+            if (!ns)
+                return ST_ENOMEM;
+            lr->sums = ns;
+            lr->cap_sums = cap;
+        }
+        for (int64_t i = 0; i < count; i++, n++)
+            if ((rc = read_summary(lr, a, pp, end, &lr->sums[n], n)) < 0)
+                return rc;
+    }
+    if (n == 0)
+        return 0;
+    if (!(mf->partitions = st_arena_alloc(a, n * sizeof *mf->partitions)))
+        return ST_ENOMEM;
+    memcpy(mf->partitions, lr->sums, n * sizeof *mf->partitions);
+    mf->n_partitions = (int)n;
+    return 0;
+}
+
+/* One manifest_file record at *pp into mf. */
+static int read_one(list_reader *lr, st_arena *a, const uint8_t **pp, const uint8_t *end,
+                    st_manifest_file *mf)
+{
+    static const int64_t defaults[N_SLOTS] = {
+        [S_LENGTH] = -1, [S_SNAP] = ST_NULL64, [S_ADDED_FILES] = -1, [S_EXISTING_FILES] = -1,
+        [S_DELETED_FILES] = -1, [S_ADDED_ROWS] = -1, [S_EXISTING_ROWS] = -1,
+        [S_DELETED_ROWS] = -1, [S_FIRST_ROW] = ST_NULL64,
+    };
+    const uint8_t *path = NULL, *p;
+    size_t path_len = 0, n;
+    int64_t *v = lr->v;
+    int rc;
+
     memset(mf, 0, sizeof *mf);
-    if (!mf_get(rec, &lr->s[S_PATH], &v))
+    memcpy(v, defaults, sizeof defaults);
+    for (int k = 0; k < lr->n_ops; k++) {
+        const mf_op *op = &lr->ops[k];
+        int pr;
+        if (op->act == MF_SKIP) {
+            if (st_avro_skip(op->type, pp, end) < 0)
+                return bad(lr);
+            continue;
+        }
+        if ((pr = mf_present(op, pp, end)) < 0)
+            return bad(lr);
+        if (!pr)
+            continue;
+        switch (op->act) {
+        case S_PATH:
+            if (mf_get_bytes(op, pp, end, &path, &path_len) < 0)
+                return bad(lr);
+            break;
+        case S_KEY:
+            if (mf_get_bytes(op, pp, end, &p, &n) < 0)
+                return bad(lr);
+            if (!(mf->key_metadata = arena_bytes(a, p, n)))
+                return ST_ENOMEM;
+            mf->key_metadata_len = n;
+            break;
+        case S_PARTITIONS:
+            if ((rc = read_summaries(lr, a, pp, end, mf)) < 0)
+                return rc;
+            break;
+        default:
+            if (mf_get_long(op, pp, end, &v[op->act]) < 0)
+                return bad(lr);
+            break;
+        }
+    }
+
+    if (!path)
         return st_error_set(ST_ECORRUPT, ST_ERROR_ICEBERG, "'%s': a manifest without a path",
                             lr->file);
-    size_t len;
-    if (!(mf->manifest_path = (const char *)arena_bytes(a, &v, ST_AVRO_STRING, &len)))
+    if (!(mf->manifest_path = (const char *)arena_bytes(a, path, path_len)))
         return ST_ENOMEM;
-    mf->manifest_length = get_long_or(rec, &lr->s[S_LENGTH], -1);
-    n = get_long_or(rec, &lr->s[S_SPEC], 0);
-    if (n < 0 || n > INT32_MAX)
+    mf->manifest_length = v[S_LENGTH];
+    if (v[S_SPEC] < 0 || v[S_SPEC] > INT32_MAX)
         return st_error_set(ST_ECORRUPT, ST_ERROR_ICEBERG,
                             "'%s': manifest '%s' has partition spec id %" PRId64, lr->file,
-                            mf->manifest_path, n);
-    mf->partition_spec_id = (int32_t)n;
-    n = get_long_or(rec, &lr->s[S_CONTENT], 0);
-    if (n != 0 && n != 1)
+                            mf->manifest_path, v[S_SPEC]);
+    mf->partition_spec_id = (int32_t)v[S_SPEC];
+    if (v[S_CONTENT] != 0 && v[S_CONTENT] != 1)
         return st_error_set(ST_ECORRUPT, ST_ERROR_ICEBERG,
                             "'%s': manifest '%s' has content %" PRId64 " (expected 0 or 1)",
-                            lr->file, mf->manifest_path, n);
-    mf->content = (st_content)n;
-    mf->sequence_number = get_long_or(rec, &lr->s[S_SEQ], 0);
-    mf->min_sequence_number = get_long_or(rec, &lr->s[S_MIN_SEQ], 0);
-    mf->added_snapshot_id = get_long_or(rec, &lr->s[S_SNAP], ST_NULL64);
-    if ((rc = count32(get_long_or(rec, &lr->s[S_ADDED_FILES], -1), &mf->added_files_count,
-                      lr->file, "added_files_count")) < 0 ||
-        (rc = count32(get_long_or(rec, &lr->s[S_EXISTING_FILES], -1), &mf->existing_files_count,
-                      lr->file, "existing_files_count")) < 0 ||
-        (rc = count32(get_long_or(rec, &lr->s[S_DELETED_FILES], -1), &mf->deleted_files_count,
-                      lr->file, "deleted_files_count")) < 0)
+                            lr->file, mf->manifest_path, v[S_CONTENT]);
+    mf->content = (st_content)v[S_CONTENT];
+    mf->sequence_number = v[S_SEQ];
+    mf->min_sequence_number = v[S_MIN_SEQ];
+    mf->added_snapshot_id = v[S_SNAP];
+    if ((rc = count32(v[S_ADDED_FILES], &mf->added_files_count, lr->file,
+                      "added_files_count")) < 0 ||
+        (rc = count32(v[S_EXISTING_FILES], &mf->existing_files_count, lr->file,
+                      "existing_files_count")) < 0 ||
+        (rc = count32(v[S_DELETED_FILES], &mf->deleted_files_count, lr->file,
+                      "deleted_files_count")) < 0)
         return rc;
-    mf->added_rows_count = get_long_or(rec, &lr->s[S_ADDED_ROWS], -1);
-    mf->existing_rows_count = get_long_or(rec, &lr->s[S_EXISTING_ROWS], -1);
-    mf->deleted_rows_count = get_long_or(rec, &lr->s[S_DELETED_ROWS], -1);
-    if (mf_get(rec, &lr->s[S_KEY], &v) &&
-        !(mf->key_metadata = arena_bytes(a, &v, ST_AVRO_BYTES, &mf->key_metadata_len)))
-        return ST_ENOMEM;
-    mf->first_row_id = get_long_or(rec, &lr->s[S_FIRST_ROW], ST_NULL64);
-    return read_summaries(lr, a, rec, mf);
+    mf->added_rows_count = v[S_ADDED_ROWS];
+    mf->existing_rows_count = v[S_EXISTING_ROWS];
+    mf->deleted_rows_count = v[S_DELETED_ROWS];
+    mf->first_row_id = v[S_FIRST_ROW];
+    return 0;
 }
 
 int st_manifest_list_read_buffer(st_manifest_list **out, const void *data, size_t len,
@@ -216,36 +315,51 @@ int st_manifest_list_read_buffer(st_manifest_list **out, const void *data, size_
     st_manifest_list *l = NULL;
     st_avro_reader *r = NULL;
     list_reader lr;
-    avro_value_t *rec;
+    const uint8_t *p;
+    size_t blen;
+    int64_t count;
     int cap = 0, rc;
 
     *out = NULL;
+    memset(&lr, 0, sizeof lr);
     if ((rc = st_avro_reader_open(&r, data, len, name)) < 0)
         goto done;
-    if ((rc = resolve(&lr, st_avro_reader_schema(r), st_avro_reader_name(r))) < 0)
-        goto done;
+    lr.r = r;
     if (!(l = st_calloc(1, sizeof *l))) {
         rc = ST_ENOMEM;
         goto done;
     }
-    while ((rc = st_avro_reader_next(r, &rec)) == 0) {
-        if (l->n_files == cap) {
-            int ncap = cap ? 2 * cap : 16;
-            st_manifest_file *nf = st_reallocarray(l->files, (size_t)ncap, sizeof *nf);
-            if (!nf) {
-                rc = ST_ENOMEM;
-                goto done;
+    if ((rc = resolve(&lr, &l->arena, st_avro_reader_schema(r), st_avro_reader_name(r))) < 0)
+        goto done;
+    while ((rc = st_avro_reader_next_block(r, &p, &blen, &count)) == 0) {
+        const uint8_t *end = p + blen;
+        for (lr.rec = 0; lr.rec < count; lr.rec++) {
+            if (l->n_files == cap) {
+                int ncap = cap ? (cap > INT32_MAX / 2 ? INT32_MAX : 2 * cap) : 16;
+                st_manifest_file *nf;
+                if (ncap == cap) {
+                    rc = st_error_set(ST_EUNSUPPORTED, ST_ERROR_ICEBERG,
+                                      "'%s': too many manifests", lr.file);
+                    goto done;
+                }
+                if (!(nf = st_reallocarray(l->files, (size_t)ncap, sizeof *nf))) {
+                    rc = ST_ENOMEM;
+                    goto done;
+                }
+                l->files = nf;
+                cap = ncap;
             }
-            l->files = nf;
-            cap = ncap;
+            if ((rc = read_one(&lr, &l->arena, &p, end, &l->files[l->n_files])) < 0)
+                goto done;
+            l->n_files++;
         }
-        if ((rc = read_one(&lr, &l->arena, rec, &l->files[l->n_files])) < 0)
+        if ((rc = st_avro_reader_block_end(r, p)) < 0)
             goto done;
-        l->n_files++;
     }
     if (rc == ST_ITEROVER)
         rc = 0;
 done:
+    st_free(lr.sums);
     st_avro_reader_free(r);
     if (rc < 0) {
         st_manifest_list_free(l);

@@ -163,7 +163,7 @@ typedef struct emitter {
 } emitter;
 
 /* Java's AvroSchemaUtil.validAvroName / sanitize, for ASCII; other code points
- * are kept (Java keeps letters; avro-c only sees names we sanitize on read). */
+ * are kept (Java keeps letters; avro-c's encoder only sees names we sanitize). */
 static int avro_name_ok(const char *s)
 {
     if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_' ||

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -73,6 +74,54 @@ int st_is_file(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int read_error(int err, const char *what, const char *path)
+{
+    return st_error_set(err == ENOENT || err == ENOTDIR ? ST_ENOTFOUND : ST_EIO, ST_ERROR_IO,
+                        "%s '%s': %s", what, path, strerror(err));
+}
+
+int st_read_file(st_buf *out, const char *path, size_t max)
+{
+    struct stat st;
+    int fd, rc = 0;
+    st_buf_clear(out);
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return read_error(errno, "cannot open", path);
+    if (fstat(fd, &st) != 0) {
+        rc = read_error(errno, "cannot stat", path);
+    } else if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
+        rc = 1;
+    } else if (st_buf_reserve(out, (size_t)st.st_size + 64) < 0) {
+        rc = ST_ENOMEM;
+    } else {
+        /* to the end, whatever fstat said: the file may have changed since */
+        for (;;) {
+            if (out->cap - out->len < 2 && st_buf_grow(out, 4096) < 0) {
+                rc = ST_ENOMEM;
+                break;
+            }
+            ssize_t n = read(fd, out->ptr + out->len, out->cap - out->len - 1);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0) {
+                rc = read_error(errno, "cannot read", path);
+                break;
+            }
+            if (n == 0)
+                break;
+            out->len += (size_t)n;
+            if (out->len > max) {
+                rc = 1;
+                break;
+            }
+        }
+    }
+    close(fd);
+    if (rc != 0)
+        st_buf_clear(out);
+    return rc;
 }
 
 int st_local_path(const char *location, char **out)
