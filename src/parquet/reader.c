@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <supertable/errors.h>
+#include "parquet/iceberg_stats.h"
 #include "parquet/reader_int.h"
 #include "util/alloc.h"
 
@@ -458,6 +459,53 @@ static int selected_leaves(st_parquet_reader *r, int **out)
         if (r->selected[l])
             (*out)[n++] = l;
     return n;
+}
+
+/* ------------------------------------------- row groups, asynchronously */
+
+struct st_parquet_rg_read {
+    rg_job *job;
+    int *leaves;                /* owned: the job borrows them */
+};
+
+int st_parquet_row_group_start(st_parquet_rg_read **out, st_parquet_reader *r, int rg)
+{
+    st_parquet_rg_read *h;
+    int n, rc;
+    *out = NULL;
+    if (rg < 0 || (uint32_t)rg >= r->md.n_row_groups)
+        return st_error_set(ST_EINVALID, ST_ERROR_PARQUET, "row group %d out of range (0..%u)",
+                            rg, r->md.n_row_groups);
+    if (!(h = st_calloc(1, sizeof *h)))
+        return st_error_set_oom();
+    if ((n = selected_leaves(r, &h->leaves)) < 0) {
+        st_free(h);
+        return n;
+    }
+    if ((rc = rg_job_start(&h->job, r, rg, h->leaves, n)) < 0) {
+        st_free(h->leaves);
+        st_free(h);
+        return rc;
+    }
+    *out = h;
+    return 0;
+}
+
+int st_parquet_row_group_finish(st_batch **out, st_parquet_rg_read *h)
+{
+    int rc = rg_job_finish(out, h->job);
+    st_free(h->leaves);
+    st_free(h);
+    return rc;
+}
+
+void st_parquet_row_group_cancel(st_parquet_rg_read *h)
+{
+    if (!h)
+        return;
+    rg_job_free(h->job);
+    st_free(h->leaves);
+    st_free(h);
 }
 
 int st_parquet_reader_read_row_group(st_batch **out, st_parquet_reader *r, int rg)

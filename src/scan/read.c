@@ -10,10 +10,14 @@
  * position-delete file is read once for all the data files it names, each
  * deletion vector and equality-delete file once.
  *
- * A unit decodes its row group, projects it onto the read schema (schema
- * evolution, partition constants), clears the rows deleted by position and
- * by equality, evaluates the filter, and keeps the remaining rows of the
- * output columns.
+ * A unit's row group decodes on the pool, one task per column
+ * (st_parquet_row_group_start). When it reaches the head of the window the
+ * consumer finishes it: projects it onto the read schema (schema evolution,
+ * partition constants), clears the rows deleted by position and by equality,
+ * evaluates the filter, and keeps the remaining rows of the output columns.
+ * Nothing waits inside a pool task: a worker waiting there would run other
+ * queued row groups meanwhile and hold the head back (measured: 40% slower
+ * than the plain Parquet reader on one 10M-row file; now on par).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -268,12 +272,12 @@ typedef struct task_state {
 
 typedef struct scan_reader scan_reader;
 
+/* A row group decoding on the pool; its rows are finished (projected,
+ * deletes and filter applied) by the consumer when it reaches the head. */
 typedef struct unit {
-    scan_reader *r;
     task_state *ts;
     int k;                       /* index into ts->rgs */
-    st_task_group *group;
-    st_batch *result;
+    st_parquet_rg_read *read;
 } unit;
 
 struct scan_reader {
@@ -452,18 +456,17 @@ static int keep_rows(st_batch **out, st_batch *in, const uint8_t *keep, int64_t 
     return rc;
 }
 
-static int run_unit(void *payload, size_t unused)
+/* The rows of a decoded row group as the scan returns them. */
+static int finish_unit(scan_reader *r, const unit *u, st_batch **out)
 {
-    (void)unused;
-    unit *u = payload;
-    scan_reader *r = u->r;
     st_scan *s = r->s;
     task_state *ts = u->ts;
     const st_scan_task_int *t = &s->tasks[ts->task];
     const st_scan_file *sf = &s->files[t->file];
     st_batch *raw = NULL, *b = NULL;
     uint8_t *keep = NULL;
-    int rc = st_parquet_reader_read_row_group(&raw, ts->pr, ts->rgs[u->k]);
+    *out = NULL;
+    int rc = st_parquet_row_group_finish(&raw, u->read);
     if (rc < 0)
         return rc;
     /* none of the columns read is in this file: the rows still count */
@@ -527,7 +530,7 @@ static int run_unit(void *payload, size_t unused)
             return rc;
         b = o;
     }
-    u->result = b;
+    *out = b;
     return 0;
 }
 
@@ -567,13 +570,10 @@ static int refill(scan_reader *r)
         if (r->cur && r->cur_next < r->cur->n_rgs) {
             unit *u = &r->units[(r->unit_head + r->unit_count) % r->unit_cap];
             memset(u, 0, sizeof *u);
-            u->r = r;
             u->ts = r->cur;
             u->k = r->cur_next++;
             r->unit_count++;
-            if ((rc = st_task_group_new(&u->group, r->s->pool)) < 0)
-                return rc;
-            if ((rc = st_task_group_add(u->group, run_unit, u, 0)) < 0)
+            if ((rc = st_parquet_row_group_start(&u->read, u->ts->pr, u->ts->rgs[u->k])) < 0)
                 return rc;
             continue;
         }
@@ -625,22 +625,19 @@ static int reader_next(st_batch_reader *base, st_batch **out)
         if (r->unit_count == 0)
             return ST_ITEROVER;
         unit *u = &r->units[r->unit_head];
-        rc = st_task_group_wait(u->group);
-        st_task_group_free(u->group);
-        u->group = NULL;
+        st_batch *b = NULL;
+        rc = u->read ? finish_unit(r, u, &b) : st_error_last()->code;
+        u->read = NULL;   /* finished (and freed) either way */
         r->unit_head = (r->unit_head + 1) % r->unit_cap;
         r->unit_count--;
         task_state *ts = u->ts;
         if (--ts->units_left == 0 && ts != r->cur)
             task_free(ts);
         if (rc < 0) {
-            st_batch_free(u->result);
-            u->result = NULL;
+            st_batch_free(b);
             r->failed = 1;
             return rc;
         }
-        st_batch *b = u->result;
-        u->result = NULL;
         if (!b || b->length == 0) {
             st_batch_free(b);
             continue;
@@ -685,15 +682,11 @@ static void reader_free(st_batch_reader *base)
     scan_reader *r = (scan_reader *)base;
     if (!r)
         return;
-    /* wait for every unit in flight before freeing what they use */
+    /* stop every row group in flight before freeing the files they read */
     for (int i = 0; i < r->unit_count; i++) {
         unit *u = &r->units[(r->unit_head + i) % r->unit_cap];
-        st_task_group_free(u->group);
-        u->group = NULL;
-    }
-    for (int i = 0; i < r->unit_count; i++) {
-        unit *u = &r->units[(r->unit_head + i) % r->unit_cap];
-        st_batch_free(u->result);
+        st_parquet_row_group_cancel(u->read);
+        u->read = NULL;
         task_state *ts = u->ts;
         if (--ts->units_left == 0 && ts != r->cur)
             task_free(ts);
