@@ -452,6 +452,47 @@ static int pos_may_apply(const st_data_file *d, const char *path)
     return 1;
 }
 
+/* 0 when the equality-delete file's bounds show none of its keys can be in
+ * the data file (some key column's value ranges are disjoint, nulls aside),
+ * as Java's delete index decides; 1 when it may apply. Floating-point
+ * columns are left alone (a NaN key matches NaN rows, and bounds omit NaN). */
+static int eq_may_apply(const st_data_file *del, const st_data_file *data, const st_type *schema)
+{
+    for (int i = 0; i < del->n_equality_ids; i++) {
+        int32_t id = del->equality_ids[i];
+        const st_field *f = st_schema_find_id(schema, id);
+        const st_column_stats *ds = st_data_file_stats(data, id);
+        const st_column_stats *es = st_data_file_stats(del, id);
+        if (!f || !ds || !es || f->type->id == ST_TYPE_FLOAT || f->type->id == ST_TYPE_DOUBLE)
+            continue;
+        /* a null key deletes null rows: only both sides proving "no nulls
+         * here" or "only nulls there" lets the ranges decide */
+        int data_nulls = ds->null_count != 0;        /* -1 (unknown) counts as maybe */
+        int del_nulls = es->null_count != 0;
+        if (data_nulls && del_nulls)
+            continue;
+        int data_all_null = ds->null_count >= 0 && ds->value_count >= 0 &&
+                            ds->null_count == ds->value_count;
+        int del_all_null = es->null_count >= 0 && es->value_count >= 0 &&
+                           es->null_count == es->value_count;
+        if ((data_all_null && !del_nulls) || (del_all_null && !data_nulls))
+            return 0;
+        if (!ds->lower || !ds->upper || !es->lower || !es->upper)
+            continue;
+        st_value dl, du, el, eu;
+        if (st_value_from_bytes(&dl, f->type, ds->lower, ds->lower_len) < 0 ||
+            st_value_from_bytes(&du, f->type, ds->upper, ds->upper_len) < 0 ||
+            st_value_from_bytes(&el, f->type, es->lower, es->lower_len) < 0 ||
+            st_value_from_bytes(&eu, f->type, es->upper, es->upper_len) < 0) {
+            st_error_clear();   /* an undecodable bound decides nothing */
+            continue;
+        }
+        if (st_value_compare(&eu, &dl) < 0 || st_value_compare(&el, &du) > 0)
+            return 0;
+    }
+    return 1;
+}
+
 static int spec_unpartitioned(const st_table_metadata *md, int32_t spec_id)
 {
     const st_partition_spec *sp = st_metadata_spec(md, spec_id);
@@ -507,14 +548,16 @@ static int assign_deletes(st_scan *s, const st_manifest_entry **dels, int n_dels
             if (e->file.content == ST_CONTENT_POSITION_DELETES) {
                 if (e->sequence_number < sf->data_seq || !pos_may_apply(&e->file, df->file_path))
                     continue;
-            } else if (e->sequence_number <= sf->data_seq) {
+            } else if (e->sequence_number <= sf->data_seq ||
+                       !eq_may_apply(&e->file, df, s->schema->type)) {
                 continue;
             }
             buf[k++] = part[i].idx;
             used[part[i].idx] = 1;
         }
         for (int i = 0; i < ng; i++) {
-            if (global[i].e->sequence_number <= sf->data_seq)
+            if (global[i].e->sequence_number <= sf->data_seq ||
+                !eq_may_apply(&global[i].e->file, df, s->schema->type))
                 continue;
             buf[k++] = global[i].idx;
             used[global[i].idx] = 1;

@@ -221,6 +221,7 @@ void test_scan_row_deletes__equality_deletes_and_sequence_numbers(void)
     st_catalog *c = tt_catalog();
     st_table *t = tt_create(c, "db.t", "id long, name string", NULL, NULL, 2);
     tt_append(t, 0, 6);
+    tt_append(t, 100, 103);
     /* delete id 2 and 4 by an equality-delete file on id (field 1) */
     char out[4096];
     snprintf(out, sizeof out, "%s/data/eq-1.parquet", local(t->md->location));
@@ -239,17 +240,35 @@ void test_scan_row_deletes__equality_deletes_and_sequence_numbers(void)
     int32_t eq_ids[] = {1};
     df.equality_ids = eq_ids;
     df.n_equality_ids = 1;
+    df.n_stats = 1;
+    st_column_stats ks_stats = {1, 10, 2, 0, -1, (const uint8_t *)"\2\0\0\0\0\0\0\0", 8,
+                                (const uint8_t *)"\4\0\0\0\0\0\0\0", 8};
+    df.stats = &ks_stats;
     commit_deletes(t, &df, 1, ST_CONTENT_EQUALITY_DELETES);
-    st_assert_eq_str(ts_where(t, NULL), "0,\"s0\";1,\"s1\";3,\"s3\";5,\"s5\"");
+    st_assert_eq_str(ts_where(t, "id < 100"), "0,\"s0\";1,\"s1\";3,\"s3\";5,\"s5\"");
+    st_assert_eq_i64(ts_count(t, NULL), 7);
+    /* the delete's key range [2, 4] keeps it off the file of ids 100..102 */
+    st_scan *s;
+    st_pass(st_table_scan(&s, t, NULL));
+    st_assert_eq_i64((int64_t)st_scan_task_count(s), 2);
+    int with_eq = 0;
+    for (size_t i = 0; i < st_scan_task_count(s); i++) {
+        st_scan_task_info ti;
+        st_pass(st_scan_task(s, i, &ti));
+        with_eq += ti.n_equality_deletes;
+    }
+    st_assert_eq_i64(with_eq, 1);
+    st_scan_free(s);
     /* re-inserting id 2 later: the older equality delete does not apply to it */
     tt_append(t, 2, 3);
-    st_assert_eq_str(ts_where(t, NULL), "0,\"s0\";1,\"s1\";2,\"s2\";3,\"s3\";5,\"s5\"");
+    st_assert_eq_str(ts_where(t, "id < 100"), "0,\"s0\";1,\"s1\";2,\"s2\";3,\"s3\";5,\"s5\"");
     st_assert_eq_str(ts_where(t, "name = 's2' OR name = 's4'"), "2,\"s2\"");
     /* only the name column asked: the key column is still read for the delete */
     st_scan_options o = ST_SCAN_OPTIONS_INIT;
     const char *cols[] = {"name", NULL};
     o.columns = cols;
-    st_assert_eq_str(ts_scan(t, &o), "\"s0\";\"s1\";\"s2\";\"s3\";\"s5\"");
+    st_assert_eq_str(ts_scan(t, &o),
+                     "\"s0\";\"s1\";\"s100\";\"s101\";\"s102\";\"s2\";\"s3\";\"s5\"");
     st_table_free(t);
     st_catalog_free(c);
 }
