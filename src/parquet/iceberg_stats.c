@@ -41,6 +41,22 @@ static int usable_bounds(const pq_leaf *leaf, const pq_statistics *st, pq_value 
     return mn->kind != PQV_NONE && mn->kind == mx->kind;
 }
 
+/*
+ * Whether a file column's statistics are values of the table type `t`: the
+ * same type, or a promotion that keeps the unit (int -> long, float ->
+ * double, a wider decimal of the same scale). A date read as a timestamp
+ * (days vs microseconds) or anything else gives no bounds.
+ */
+static int same_domain(const st_type *file, const st_type *t)
+{
+    if (file->id == t->id)
+        return file->id != ST_TYPE_DECIMAL || file->scale == t->scale;
+    return (file->id == ST_TYPE_INT && t->id == ST_TYPE_LONG) ||
+           (file->id == ST_TYPE_FLOAT && t->id == ST_TYPE_DOUBLE) ||
+           (file->id == ST_TYPE_STRING && t->id == ST_TYPE_BINARY) ||
+           (file->id == ST_TYPE_BINARY && t->id == ST_TYPE_STRING);
+}
+
 /* Encodes a statistics value as the single-value binary of `t`; 0 when it cannot. */
 static int encode(const uint8_t **out, size_t *len, st_arena *a, const pq_value *v,
                   const st_type *t)
@@ -158,7 +174,8 @@ int st_parquet_row_group_metrics(st_parquet_reader *r, int rg, const int32_t *id
         if (st->has_null_count)
             s->null_count = st->null_count;
         pq_value mn, mx;
-        if (!types[i] || !usable_bounds(leaf, st, &mn, &mx))
+        if (!types[i] || !usable_bounds(leaf, st, &mn, &mx) ||
+            !same_domain(leaf->node->type, types[i]))
             continue;
         int rc;
         if ((rc = encode(&s->lower, &s->lower_len, a, &mn, types[i])) < 0 ||

@@ -156,6 +156,7 @@ static int all_optional(st_type **out, st_type *t)
     for (int i = 0; i < n && rc == 0; i++) {
         fs[i] = t->fields[i];
         fs[i].required = 0;
+        fs[i].type = NULL;   /* owned from here on: only what the call makes */
         rc = all_optional(&fs[i].type, t->fields[i].type);
     }
     if (rc == 0) {
@@ -177,7 +178,7 @@ static int all_optional(st_type **out, st_type *t)
  * once, pruned to what was asked of it), or the whole schema. */
 static int output_type(st_scan *s, const st_scan_options *o)
 {
-    st_type *schema = s->schema->type;
+    st_type *schema = s->opt_type;
     if (!o->columns)
         return (s->out_type = st_type_ref(schema)) ? 0 : st_error_set_oom();
     int n = 0;
@@ -232,8 +233,8 @@ static int output_type(st_scan *s, const st_scan_options *o)
  * out_type lacks (the filter's and the equality deletes' columns). */
 static int build_read_type(st_scan *s, const int32_t *extra, int n_extra)
 {
-    st_type *schema = s->schema->type, *out = s->out_type;
-    st_field *fs = st_calloc((size_t)(out->n_fields + schema->n_fields + 1), sizeof *fs);
+    st_type *schema = s->opt_type, *out = s->out_type;
+    st_field *fs = st_calloc((size_t)(out->n_fields + schema->n_fields + n_extra + 1), sizeof *fs);
     if (!fs)
         return st_error_set_oom();
     int k = 0;
@@ -256,6 +257,24 @@ static int build_read_type(st_scan *s, const int32_t *extra, int n_extra)
             continue;
         }
         fs[k++] = *f;
+    }
+    /* an equality-delete key column dropped since: still read, from the
+     * newest older schema that has it at the top level */
+    const st_table_metadata *md = s->table->md;
+    for (int e = 0; e < n_extra; e++) {
+        if (st_schema_find_id(schema, extra[e]))
+            continue;
+        for (int i = md->n_schemas - 1; i >= 0; i--) {
+            int top = -1;
+            for (int j = 0; j < md->schemas[i].type->n_fields && top < 0; j++)
+                if (md->schemas[i].type->fields[j].id == extra[e])
+                    top = j;
+            if (top >= 0) {
+                fs[k] = md->schemas[i].type->fields[top];
+                fs[k++].required = 0;
+                break;
+            }
+        }
     }
     int rc = st_type_struct_new(&s->read_type, fs, k);
     st_free(fs);
@@ -348,6 +367,10 @@ static int read_and_filter(void *payload, size_t k)
         if (e->status == ST_ENTRY_DELETED)
             continue;
         live++;
+        if (m->format_version >= 2 && e->sequence_number == ST_NULL64)
+            return st_error_set(ST_ECORRUPT, ST_ERROR_ICEBERG,
+                                "manifest '%s': live entry '%s' has no data sequence number",
+                                mf->manifest_path, e->file.file_path);
         all[n] = s->filter == NULL;
         if (s->filter) {
             const spec_filter *sf = find_spec(c, e->file.spec_id);
@@ -373,14 +396,16 @@ static int read_and_filter(void *payload, size_t k)
                 /* Whole files that match need no row tests: by the partition
                  * (strict projection), or by exact metrics -- not under a name
                  * mapping, where a file's metrics may describe another column. */
+                int all_match = 0;
                 if (sf && sf->strict &&
-                    (rc = st_expr_eval_partition(sf->strict, e->file.partition,
-                                                 e->file.n_partition)) < 0)
-                    return rc;
-                if (rc == 0 && !s->name_mapping &&
-                    (rc = st_expr_metrics_must_match(s->filter, &e->file, s->schema->type)) < 0)
-                    return rc;
-                all[n] = rc == 1;
+                    (all_match = st_expr_eval_partition(sf->strict, e->file.partition,
+                                                        e->file.n_partition)) < 0)
+                    return all_match;
+                if (all_match == 0 && !s->name_mapping &&
+                    (all_match = st_expr_metrics_must_match(s->filter, &e->file,
+                                                            s->schema->type)) < 0)
+                    return all_match;
+                all[n] = all_match == 1;
             }
         }
         sel[n++] = i;
@@ -429,6 +454,13 @@ static int del_cmp(const void *pa, const void *pb)
     return c ? c : (a->idx > b->idx) - (a->idx < b->idx);
 }
 
+static int ref_cmp(const void *pa, const void *pb)
+{
+    const del_ref *a = pa, *b = pb;
+    int c = strcmp(a->e->file.referenced_data_file, b->e->file.referenced_data_file);
+    return c ? c : (a->idx > b->idx) - (a->idx < b->idx);
+}
+
 static int bytes_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
 {
     size_t n = al < bl ? al : bl;
@@ -456,8 +488,12 @@ static int pos_may_apply(const st_data_file *d, const char *path)
  * the data file (some key column's value ranges are disjoint, nulls aside),
  * as Java's delete index decides; 1 when it may apply. Floating-point
  * columns are left alone (a NaN key matches NaN rows, and bounds omit NaN). */
-static int eq_may_apply(const st_data_file *del, const st_data_file *data, const st_type *schema)
+static int eq_may_apply(const st_data_file *del, const st_data_file *data, const st_type *schema,
+                        int name_mapped)
 {
+    /* under a name mapping a data file's metrics may describe another column */
+    if (name_mapped)
+        return 1;
     for (int i = 0; i < del->n_equality_ids; i++) {
         int32_t id = del->equality_ids[i];
         const st_field *f = st_schema_find_id(schema, id);
@@ -512,12 +548,16 @@ static int assign_deletes(st_scan *s, const st_manifest_entry **dels, int n_dels
     if (n_dels == 0)
         return 0;
     /* sort by partition; global equality deletes apart */
+    /* three indexes: deletes naming their data file (deletion vectors) by that
+     * path, equality deletes of unpartitioned specs (global), the rest by
+     * partition -- so a v3 table with a vector per file pairs in n log n */
     del_ref *part = st_malloc(sizeof *part * (size_t)n_dels);
     del_ref *global = st_malloc(sizeof *global * (size_t)n_dels);
+    del_ref *byref = st_malloc(sizeof *byref * (size_t)n_dels);
     int *used = st_calloc((size_t)n_dels, sizeof *used);
     int32_t *buf = st_malloc(sizeof *buf * (size_t)n_dels);
-    int np = 0, ng = 0, rc = 0;
-    if (!part || !global || !used || !buf) {
+    int np = 0, ng = 0, nr = 0, rc = 0;
+    if (!part || !global || !byref || !used || !buf) {
         rc = st_error_set_oom();
         goto done;
     }
@@ -526,10 +566,13 @@ static int assign_deletes(st_scan *s, const st_manifest_entry **dels, int n_dels
         if (e->file.content == ST_CONTENT_EQUALITY_DELETES &&
             spec_unpartitioned(md, e->file.spec_id))
             global[ng++] = (del_ref){e, i};
+        else if (e->file.content == ST_CONTENT_POSITION_DELETES && e->file.referenced_data_file)
+            byref[nr++] = (del_ref){e, i};
         else
             part[np++] = (del_ref){e, i};
     }
     qsort(part, (size_t)np, sizeof *part, del_cmp);
+    qsort(byref, (size_t)nr, sizeof *byref, ref_cmp);
     for (int f = 0; f < s->n_files; f++) {
         st_scan_file *sf = &s->files[f];
         const st_data_file *df = sf->file;
@@ -549,15 +592,32 @@ static int assign_deletes(st_scan *s, const st_manifest_entry **dels, int n_dels
                 if (e->sequence_number < sf->data_seq || !pos_may_apply(&e->file, df->file_path))
                     continue;
             } else if (e->sequence_number <= sf->data_seq ||
-                       !eq_may_apply(&e->file, df, s->schema->type)) {
+                       !eq_may_apply(&e->file, df, s->schema->type, s->name_mapping != NULL)) {
                 continue;
             }
             buf[k++] = part[i].idx;
             used[part[i].idx] = 1;
         }
+        lo = 0;
+        hi = nr;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            if (strcmp(byref[mid].e->file.referenced_data_file, df->file_path) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (int i = lo; i < nr && strcmp(byref[i].e->file.referenced_data_file,
+                                          df->file_path) == 0; i++) {
+            if (byref[i].e->sequence_number < sf->data_seq)
+                continue;
+            buf[k++] = byref[i].idx;
+            used[byref[i].idx] = 1;
+        }
         for (int i = 0; i < ng; i++) {
             if (global[i].e->sequence_number <= sf->data_seq ||
-                !eq_may_apply(&global[i].e->file, df, s->schema->type))
+                !eq_may_apply(&global[i].e->file, df, s->schema->type,
+                              s->name_mapping != NULL))
                 continue;
             buf[k++] = global[i].idx;
             used[global[i].idx] = 1;
@@ -599,6 +659,7 @@ static int assign_deletes(st_scan *s, const st_manifest_entry **dels, int n_dels
 done:
     st_free(part);
     st_free(global);
+    st_free(byref);
     st_free(used);
     st_free(buf);
     return rc;
@@ -957,15 +1018,12 @@ int st_scan_plan(st_scan *s, const st_scan_options *o)
     }
     if (!s->schema)
         return st_error_set(ST_ECORRUPT, ST_ERROR_TABLE, "table '%s' has no schema", t->display);
-    if ((rc = output_type(s, o)) < 0)
+    if ((rc = all_optional(&s->opt_type, s->schema->type)) < 0 || (rc = output_type(s, o)) < 0)
         return rc;
     if (o->filter && *o->filter) {
         st_expr *u = NULL;
-        st_type *opt = NULL;
-        if ((rc = st_expr_parse(&u, o->filter)) == 0 &&
-            (rc = all_optional(&opt, s->schema->type)) == 0)
-            rc = st_expr_bind(&s->filter, u, opt, o->case_sensitive);
-        st_type_free(opt);
+        if ((rc = st_expr_parse(&u, o->filter)) == 0)
+            rc = st_expr_bind(&s->filter, u, s->opt_type, o->case_sensitive);
         st_expr_free(u);
         if (rc < 0)
             return rc;
@@ -1074,6 +1132,7 @@ void st_scan_free(st_scan *s)
     st_free(s->tasks);
     st_type_free(s->out_type);
     st_type_free(s->read_type);
+    st_type_free(s->opt_type);
     if (s->metrics_filter != s->filter)
         st_expr_free(s->metrics_filter);
     st_expr_free(s->filter);

@@ -43,7 +43,11 @@ static int fill_const(st_vector *v, const st_value *val, int64_t n)
     for (int64_t i = 0; rc == 0 && i < n; i++) {
         switch (t->id) {
         case ST_TYPE_BOOLEAN: rc = st_vector_append_bool(v, val->v.b); break;
-        case ST_TYPE_INT: case ST_TYPE_DATE: rc = st_vector_append_i32(v, val->v.i32); break;
+        case ST_TYPE_INT: case ST_TYPE_DATE:
+            /* a value typed by a newer schema (long) read back in time as int */
+            rc = st_vector_append_i32(v, val->type == ST_TYPE_LONG ? (int32_t)val->v.i64
+                                                                   : val->v.i32);
+            break;
         case ST_TYPE_LONG:
             rc = st_vector_append_i64(v, val->type == ST_TYPE_INT ? val->v.i32 : val->v.i64);
             break;
@@ -58,7 +62,10 @@ static int fill_const(st_vector *v, const st_value *val, int64_t n)
                                              : val->v.i64);
             break;
         case ST_TYPE_TIME: rc = st_vector_append_i64(v, val->v.i64); break;
-        case ST_TYPE_FLOAT: rc = st_vector_append_f32(v, val->v.f32); break;
+        case ST_TYPE_FLOAT:
+            rc = st_vector_append_f32(v, val->type == ST_TYPE_DOUBLE ? (float)val->v.f64
+                                                                     : val->v.f32);
+            break;
         case ST_TYPE_DOUBLE:
             rc = st_vector_append_f64(v, val->type == ST_TYPE_FLOAT ? (double)val->v.f32
                                                                     : val->v.f64);
@@ -179,6 +186,10 @@ static int view(st_vector **out, st_vector *src, st_type *to)
 
 static int same_primitive(const st_type *a, const st_type *b)
 {
+    /* a string stored as un-annotated BYTE_ARRAY (old Hive, Impala) reads as text */
+    if ((a->id == ST_TYPE_BINARY && b->id == ST_TYPE_STRING) ||
+        (a->id == ST_TYPE_STRING && b->id == ST_TYPE_BINARY))
+        return 1;
     if (a->id != b->id)
         return 0;
     if (a->id == ST_TYPE_FIXED)

@@ -203,7 +203,8 @@ static int load_deletes(delete_state **out, st_scan *s)
                 d->targets[i][d->n_targets[i]++] = f;
         }
     /* sort each target list by path (st_posdel_read wants sorted paths); a
-     * path listed twice (one file in two specs' manifests) is kept once */
+     * path listed twice (not in a valid table: one live entry per file) is
+     * read once */
     for (int i = 0; i < nd && rc == 0; i++) {
         int n = d->n_targets[i];
         if (n < 2)
@@ -235,16 +236,10 @@ static int load_deletes(delete_state **out, st_scan *s)
             if (!src)
                 continue;
             int f = d->targets[i][k];
-            const char *p = s->files[f].file->file_path;
-            /* every scan file with that path (normally one) */
-            for (int g = 0; g < s->n_files && rc == 0; g++) {
-                if (g != f && strcmp(s->files[g].file->file_path, p) != 0)
-                    continue;
-                if (!d->file_pos[g])
-                    rc = st_posset_new(&d->file_pos[g]);
-                if (rc == 0)
-                    rc = st_posset_union(d->file_pos[g], src);
-            }
+            if (!d->file_pos[f])
+                rc = st_posset_new(&d->file_pos[f]);
+            if (rc == 0)
+                rc = st_posset_union(d->file_pos[f], src);
         }
     for (int f = 0; f < s->n_files && rc == 0; f++)
         if (d->file_pos[f])
@@ -260,6 +255,7 @@ static int load_deletes(delete_state **out, st_scan *s)
 /* ---------------------------------------------------------------- tasks */
 
 typedef struct task_state {
+    struct scan_reader *r;
     int task;
     st_parquet_reader *pr;
     int *rgs;                    /* row groups to read */
@@ -322,10 +318,8 @@ static int top_level_index(const st_type *t, int32_t id)
 static int prepare_task(void *payload, size_t unused)
 {
     (void)unused;
-    void **p = payload;
-    scan_reader *r = p[0];
-    task_state *ts = p[1];
-    st_free(p);
+    task_state *ts = payload;
+    scan_reader *r = ts->r;
     st_scan *s = r->s;
     const st_scan_task_int *t = &s->tasks[ts->task];
     const st_scan_file *sf = &s->files[t->file];
@@ -385,13 +379,17 @@ static int prepare_task(void *payload, size_t unused)
             ftypes[i] = f ? f->type : NULL;
         }
     }
-    int64_t row = 0;
+    int64_t row = 0, prev_off = 0;
     int64_t considered = 0, pruned = 0;
     for (int g = 0; g < nrg && rc == 0; g++) {
         int64_t rows = st_parquet_reader_row_group_rows(ts->pr, g);
         int64_t off = st_parquet_row_group_offset(ts->pr, g);
         int64_t first = row;
         row += rows;
+        /* an unknown offset goes with the row group before it (or the first task) */
+        if (off < 0)
+            off = prev_off;
+        prev_off = off;
         if (off < t->start || off >= t->end)
             continue;
         considered++;
@@ -541,23 +539,15 @@ static int start_prepare(scan_reader *r)
     st_scan *s = r->s;
     while (r->prep_count < r->prep_cap && r->next_prep < s->n_tasks) {
         task_state *ts = st_calloc(1, sizeof *ts);
-        void **p = st_malloc(2 * sizeof *p);
         int rc = 0;
-        if (!ts || !p) {
-            st_free(ts);
-            st_free(p);
+        if (!ts)
             return st_error_set_oom();
-        }
+        ts->r = r;
         ts->task = r->next_prep++;
-        p[0] = r;
-        p[1] = ts;
         r->prep[(r->prep_head + r->prep_count++) % r->prep_cap] = ts;
-        if ((rc = st_task_group_new(&ts->group, s->pool)) < 0) {
-            st_free(p);
+        if ((rc = st_task_group_new(&ts->group, s->pool)) < 0 ||
+            (rc = st_task_group_add(ts->group, prepare_task, ts, 0)) < 0)
             return rc;
-        }
-        if ((rc = st_task_group_add(ts->group, prepare_task, p, 0)) < 0)
-            return rc;   /* ran inline and failed (p freed by the task) */
     }
     return 0;
 }

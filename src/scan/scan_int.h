@@ -79,6 +79,8 @@ struct st_scan {
     st_pool *pool;               /* NULL: calling thread */
     const st_snapshot *snapshot; /* NULL: empty table */
     const st_schema *schema;     /* the schema read (snapshot's or table's) */
+    st_type *opt_type;           /* schema->type with every field optional: a field a
+                                    file lacks reads as null even when required */
     st_type *out_type;           /* the projection returned */
     st_type *read_type;          /* out_type + filter and equality-delete columns */
     st_expr *filter;             /* bound to schema->type; NULL when none */

@@ -381,3 +381,41 @@ void test_scan_row_deletes__deletion_vectors_v3(void)
     st_table_free(t);
     st_catalog_free(c);
 }
+
+/* Equality deletes on a column dropped since still apply (the column is read
+ * for them although the schema no longer has it). */
+void test_scan_row_deletes__equality_key_dropped_later(void)
+{
+    st_catalog *c = tt_catalog();
+    st_table *t = tt_create(c, "db.t", "id long, name string", NULL, NULL, 2);
+    tt_append(t, 0, 4);
+    char out[4096];
+    snprintf(out, sizeof out, "%s/data/eq-name.parquet", local(t->md->location));
+    st_type *ks;
+    st_pass(st_schema_parse(&ks, "name string"));
+    ks->fields[0].id = 2;
+    int64_t keys[] = {1, 3};   /* "s1", "s3" */
+    st_batch *b = tt_longs(ks, keys, 2);
+    st_parquet_writer *w;
+    st_pass(st_parquet_writer_open(&w, out, ks, NULL));
+    st_pass(st_parquet_writer_write(w, b));
+    st_pass(st_parquet_writer_close(w, NULL));
+    st_batch_free(b);
+    st_type_free(ks);
+    st_data_file df = delete_file(out, ST_CONTENT_EQUALITY_DELETES, 2);
+    int32_t eq_ids[] = {2};
+    df.equality_ids = eq_ids;
+    df.n_equality_ids = 1;
+    commit_deletes(t, &df, 1, ST_CONTENT_EQUALITY_DELETES);
+    st_assert_eq_str(ts_where(t, NULL), "0,\"s0\";2,\"s2\"");
+    st_txn *x;
+    int64_t sid;
+    st_pass(st_table_begin(&x, t));
+    st_pass(st_txn_drop_column(x, "name"));
+    st_pass(st_txn_commit(x, &sid));
+    st_txn_free(x);
+    st_assert_eq_str(ts_where(t, NULL), "0;2");
+    st_assert_eq_str(ts_where(t, "id > 0"), "2");
+    st_table_free(t);
+    st_catalog_free(c);
+}
