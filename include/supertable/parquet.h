@@ -35,7 +35,8 @@ typedef struct st_parquet_read_options {
     /**
      * Iceberg name mapping (JSON, as in the table property
      * schema.name-mapping.default) giving ids to columns of files written
-     * without field ids. NULL: such columns keep ST_FIELD_ID_NONE.
+     * without field ids. Ignored for a file with any field id (as Java
+     * does). NULL: such columns keep ST_FIELD_ID_NONE.
      */
     const char *name_mapping;
 } st_parquet_read_options;

@@ -627,6 +627,11 @@ int pq_schema_build(pq_schema *out, const pq_file_metadata *md, const char *name
         rc = corrupt("elements left over after the root's children", NULL);
         goto fail;
     }
+    /* As Java does, a file with any field id is read by its ids alone: the
+     * mapping is for files written without them (migrated Hive tables). */
+    for (uint32_t i = 1; name_mapping && i < md->n_schema; i++)
+        if (md->schema[i].has_field_id)
+            name_mapping = NULL;
     if (name_mapping) {
         json_error_t jerr;
         nm = json_loads(name_mapping, 0, &jerr);

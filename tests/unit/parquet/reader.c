@@ -546,6 +546,29 @@ void test_parquet_reader__name_mapping(void)
     o.name_mapping = "{not json";
     st_fail_with(ST_EINVALID, st_parquet_reader_open(&r, ID("duckdb-no-ids.parquet"), &o));
     st_assert_contains(st_error_last()->message, "name mapping");
+
+    /* a file with field ids keeps them: the mapping is only for files without */
+    st_type *ws;
+    st_batch *b;
+    st_parquet_writer *w;
+    st_pass(st_schema_parse(&ws, "a long, b long"));
+    ws->fields[0].id = 11;
+    ws->fields[1].id = 12;
+    st_pass(st_batch_new(&b, ws, 1));
+    st_pass(st_vector_append_i64(b->columns[0], 1));
+    st_pass(st_vector_append_i64(b->columns[1], 2));
+    st_pass(st_batch_seal(b));
+    st_pass(st_parquet_writer_open(&w, st_test_path("ids.parquet"), ws, NULL));
+    st_pass(st_parquet_writer_write(w, b));
+    st_pass(st_parquet_writer_close(w, NULL));
+    st_batch_free(b);
+    st_type_free(ws);
+    o.name_mapping = "[{\"field-id\": 1, \"names\": [\"a\"]}, {\"field-id\": 2, \"names\": [\"b\"]}]";
+    st_pass(st_parquet_reader_open(&r, st_test_path("ids.parquet"), &o));
+    s = st_parquet_reader_file_schema(r);
+    st_assert_eq_i64(s->fields[0].id, 11);
+    st_assert_eq_i64(s->fields[1].id, 12);
+    st_parquet_reader_free(r);
 }
 
 void test_parquet_reader__nested_name_mapping(void)
