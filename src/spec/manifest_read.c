@@ -432,8 +432,8 @@ static int stat_key(mreader *mr, const mf_op *kop, int64_t key, int64_t n_entry)
 }
 
 /* Stores one map item's value in the stats of field `key`. */
-static int store_stat(mreader *mr, int m, int64_t key, int64_t val, const uint8_t *bytes,
-                      size_t len)
+static inline ST_ALWAYS_INLINE int store_stat(mreader *mr, int m, int64_t key, int64_t val,
+                                              const uint8_t *bytes, size_t len)
 {
     st_column_stats *s = stat_slot(mr, (int32_t)key);
     if (!s)
@@ -479,25 +479,9 @@ static inline ST_ALWAYS_INLINE int read_simple_items(mreader *mr, const int m,
                          : st_avro_get_long(&p, end, &val) < 0 ||
                                (int_values && (val < INT32_MIN || val > INT32_MAX)))
             return bad(mr);
-        if ((rc = stat_key(mr, kop, key, n_entry)) < 0)
+        if ((rc = stat_key(mr, kop, key, n_entry)) < 0 ||
+            (rc = store_stat(mr, m, key, val, bytes, len)) < 0)
             return rc;
-        st_column_stats *s = stat_slot(mr, (int32_t)key);
-        if (!s)
-            return ST_ENOMEM;
-        switch (m) {
-        case M_SIZES: s->column_size = val; break;
-        case M_VALUES: s->value_count = val; break;
-        case M_NULLS: s->null_count = val; break;
-        case M_NANS: s->nan_count = val; break;
-        case M_LOWER:
-            s->lower = bytes;
-            s->lower_len = len;
-            break;
-        default:
-            s->upper = bytes;
-            s->upper_len = len;
-            break;
-        }
     }
     *pp = p;
     return 0;
