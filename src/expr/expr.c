@@ -614,3 +614,25 @@ int st_expr_to_string(st_buf *out, const st_expr *e)
 {
     return format_node(out, e);
 }
+
+int expr_walk(const st_expr *e, expr_leaf_fn leaf, void *ctx)
+{
+    int r;
+    switch (e->op) {
+    case ST_EXPR_TRUE: return 1;
+    case ST_EXPR_FALSE: return 0;
+    case ST_EXPR_AND:
+    case ST_EXPR_OR:
+        for (int k = 0; k < e->n_args; k++) {
+            if ((r = expr_walk(e->args[k], leaf, ctx)) < 0)
+                return r;
+            if (r == (e->op == ST_EXPR_OR))
+                return r;
+        }
+        return e->op == ST_EXPR_AND;
+    case ST_EXPR_NOT:
+        return st_error_set(ST_EINVALID, ST_ERROR_ICEBERG,
+                            "filter: NOT left in a bound or projected filter");
+    default: return leaf(e, ctx);
+    }
+}

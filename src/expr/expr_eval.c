@@ -454,29 +454,21 @@ static int eval_tuple_leaf(const st_expr *e, const st_value *tuple, int n)
     }
 }
 
-static int eval_tuple(const st_expr *e, const st_value *tuple, int n)
+typedef struct tuple_ctx {
+    const st_value *tuple;
+    int n;
+} tuple_ctx;
+
+static int tuple_leaf(const st_expr *e, void *ctx)
 {
-    int r;
-    switch (e->op) {
-    case ST_EXPR_TRUE: return 1;
-    case ST_EXPR_FALSE: return 0;
-    case ST_EXPR_AND:
-    case ST_EXPR_OR:
-        for (int k = 0; k < e->n_args; k++) {
-            if ((r = eval_tuple(e->args[k], tuple, n)) < 0)
-                return r;
-            if (r == (e->op == ST_EXPR_OR))
-                return r;
-        }
-        return e->op == ST_EXPR_AND;
-    case ST_EXPR_NOT: return EERR(ST_EINVALID, "filter: NOT in a projected filter");
-    default: return eval_tuple_leaf(e, tuple, n);
-    }
+    const tuple_ctx *c = ctx;
+    return eval_tuple_leaf(e, c->tuple, c->n);
 }
 
 int st_expr_eval_partition(const st_expr *projected, const st_value *tuple, int n)
 {
     if (projected->state != ST_EXPR_PROJECTED)
         return EERR(ST_EINVALID, "filter: only a projected filter can be evaluated on a partition");
-    return eval_tuple(projected, tuple, n);
+    tuple_ctx c = {tuple, n};
+    return expr_walk(projected, tuple_leaf, &c);
 }

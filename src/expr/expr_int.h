@@ -75,4 +75,14 @@ int expr_sort_unique(st_value *v, int n);
 /* The bound term's full name for messages ("addr.city"), NUL-terminated in `buf`. */
 const char *expr_term_name(char *buf, size_t cap, const st_expr_term *t);
 
+/*
+ * Evaluates a bound or projected tree (TRUE, FALSE, AND, OR, predicates) with
+ * `leaf` deciding each predicate (1, 0, or an error), short-circuiting AND and
+ * OR. The one walker of the row-free evaluators (partition tuples, file
+ * metrics, manifest summaries): with no NOT left, the same walk serves the
+ * inclusive ("may match") and the strict ("all match") readings.
+ */
+typedef int (*expr_leaf_fn)(const st_expr *leaf, void *ctx);
+int expr_walk(const st_expr *e, expr_leaf_fn leaf, void *ctx);
+
 #endif

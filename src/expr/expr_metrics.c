@@ -176,17 +176,20 @@ static int must(const st_expr *e, const view *w)
 
 /* ------------------------------------------------------------ data files */
 
+/* `kind` and `name` ("data file", its path) name the bound's source in the
+ * error, formatted only then: this runs for every file a filter tests. */
 static int decode_bound(st_value *out, int *has, const st_type *type, const uint8_t *p, size_t len,
-                        const char *where, const st_expr_term *t)
+                        const char *kind, const char *name, const st_expr_term *t)
 {
-    char name[256], why[512];
+    char col[256], why[512];
     *has = 0;
     if (!p)
         return 0;
     if (st_value_from_bytes(out, type, p, len) < 0) {
         snprintf(why, sizeof(why), "%s", st_error_last()->message);
-        return MERR(ST_ECORRUPT, "filter: %s: bound of column '%s' (field id %d): %s", where,
-                    expr_term_name(name, sizeof(name), t), (int)t->field_id, why);
+        return MERR(ST_ECORRUPT, "filter: %s '%.256s': bound of column '%s' (field id %d): %s",
+                    kind, name ? name : "?", expr_term_name(col, sizeof(col), t),
+                    (int)t->field_id, why);
     }
     if ((out->type == ST_TYPE_FLOAT && isnan(out->v.f32)) ||
         (out->type == ST_TYPE_DOUBLE && isnan(out->v.f64)))
@@ -198,7 +201,6 @@ static int decode_bound(st_value *out, int *has, const st_type *type, const uint
 static int file_view(view *w, const st_data_file *f, const st_expr_term *t)
 {
     const st_column_stats *s = st_data_file_stats(f, t->field_id);
-    char where[300];
     int64_t values = -1;
     int rc;
 
@@ -218,35 +220,32 @@ static int file_view(view *w, const st_data_file *f, const st_expr_term *t)
         w->no_ordered = w->null_only || w->nan_only ||
                         (w->nulls >= 0 && w->nans >= 0 && w->nulls + w->nans == values);
     }
-    snprintf(where, sizeof(where), "data file '%.256s'", f->file_path ? f->file_path : "?");
-    if ((rc = decode_bound(&w->lower, &w->has_lower, &t->type, s->lower, s->lower_len, where, t)) < 0)
+    if ((rc = decode_bound(&w->lower, &w->has_lower, &t->type, s->lower, s->lower_len,
+                           "data file", f->file_path, t)) < 0)
         return rc;
-    return decode_bound(&w->upper, &w->has_upper, &t->type, s->upper, s->upper_len, where, t);
+    return decode_bound(&w->upper, &w->has_upper, &t->type, s->upper, s->upper_len, "data file",
+                        f->file_path, t);
+}
+
+typedef struct file_ctx {
+    const st_data_file *f;
+    int strict;
+} file_ctx;
+
+static int file_leaf(const st_expr *e, void *ctx)
+{
+    const file_ctx *c = ctx;
+    view w;
+    int rc = file_view(&w, c->f, &e->term);
+    if (rc < 0)
+        return rc;
+    return c->strict ? must(e, &w) : might(e, &w);
 }
 
 static int eval_file(const st_expr *e, const st_data_file *f, int strict)
 {
-    view w;
-    int r, rc;
-    switch (e->op) {
-    case ST_EXPR_TRUE: return 1;
-    case ST_EXPR_FALSE: return 0;
-    case ST_EXPR_AND:
-    case ST_EXPR_OR:
-        /* inclusive: AND needs every child to be possible, OR one; strict alike */
-        for (int k = 0; k < e->n_args; k++) {
-            if ((r = eval_file(e->args[k], f, strict)) < 0)
-                return r;
-            if (r == (e->op == ST_EXPR_OR))
-                return r;
-        }
-        return e->op == ST_EXPR_AND;
-    case ST_EXPR_NOT: return MERR(ST_EINVALID, "filter: NOT in a bound filter");
-    default:
-        if ((rc = file_view(&w, f, &e->term)) < 0)
-            return rc;
-        return strict ? must(e, &w) : might(e, &w);
-    }
+    file_ctx c = {f, strict};
+    return expr_walk(e, file_leaf, &c);
 }
 
 int st_expr_metrics_might_match(const st_expr *bound, const st_data_file *f, const st_type *schema)
@@ -292,13 +291,13 @@ static int summary_view(view *w, const st_manifest_file *mf, const st_expr_term 
 {
     const st_field_summary *fs = &mf->partitions[t->pos];
     const st_type *type = summary_type(t, ptype);
-    char where[300];
     int no_bounds, rc;
 
     memset(w, 0, sizeof(*w));
-    snprintf(where, sizeof(where), "manifest '%.256s'", mf->manifest_path ? mf->manifest_path : "?");
-    if ((rc = decode_bound(&w->lower, &w->has_lower, type, fs->lower, fs->lower_len, where, t)) < 0 ||
-        (rc = decode_bound(&w->upper, &w->has_upper, type, fs->upper, fs->upper_len, where, t)) < 0)
+    if ((rc = decode_bound(&w->lower, &w->has_lower, type, fs->lower, fs->lower_len, "manifest",
+                           mf->manifest_path, t)) < 0 ||
+        (rc = decode_bound(&w->upper, &w->has_upper, type, fs->upper, fs->upper_len, "manifest",
+                           mf->manifest_path, t)) < 0)
         return rc;
     no_bounds = !fs->lower && !fs->upper;
     w->nulls = fs->contains_null ? 1 : 0;
@@ -310,30 +309,22 @@ static int summary_view(view *w, const st_manifest_file *mf, const st_expr_term 
     return 0;
 }
 
-static int eval_manifest(const st_expr *e, const st_manifest_file *mf, const st_type *ptype)
+typedef struct manifest_ctx {
+    const st_manifest_file *mf;
+    const st_type *ptype;
+} manifest_ctx;
+
+static int manifest_leaf(const st_expr *e, void *ctx)
 {
+    const manifest_ctx *c = ctx;
+    const st_manifest_file *mf = c->mf;
     view w;
-    int r, rc;
-    switch (e->op) {
-    case ST_EXPR_TRUE: return 1;
-    case ST_EXPR_FALSE: return 0;
-    case ST_EXPR_AND:
-    case ST_EXPR_OR:
-        for (int k = 0; k < e->n_args; k++) {
-            if ((r = eval_manifest(e->args[k], mf, ptype)) < 0)
-                return r;
-            if (r == (e->op == ST_EXPR_OR))
-                return r;
-        }
-        return e->op == ST_EXPR_AND;
-    case ST_EXPR_NOT: return MERR(ST_EINVALID, "filter: NOT in a projected filter");
-    default:
-        if (e->term.pos < 0 || e->term.pos >= mf->n_partitions)
-            return 1; /* no summary for the field: unknown */
-        if ((rc = summary_view(&w, mf, &e->term, ptype)) < 0)
-            return rc;
-        return might(e, &w);
-    }
+    int rc;
+    if (e->term.pos < 0 || e->term.pos >= mf->n_partitions)
+        return 1; /* no summary for the field: unknown */
+    if ((rc = summary_view(&w, mf, &e->term, c->ptype)) < 0)
+        return rc;
+    return might(e, &w);
 }
 
 int st_expr_manifest_might_match(const st_expr *projected, const st_manifest_file *mf,
@@ -343,5 +334,6 @@ int st_expr_manifest_might_match(const st_expr *projected, const st_manifest_fil
         return MERR(ST_EINVALID, "filter: only a projected filter can be evaluated on a manifest");
     if (!mf->partitions || mf->n_partitions == 0)
         return 1;
-    return eval_manifest(projected, mf, partition_type);
+    manifest_ctx c = {mf, partition_type};
+    return expr_walk(projected, manifest_leaf, &c);
 }
