@@ -21,6 +21,7 @@
 
 #include "expr/expr_int.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 
 #define EERR(code, ...) st_error_set((code), ST_ERROR_ICEBERG, __VA_ARGS__)
 
@@ -56,15 +57,6 @@ DEFINE_CMP(cmp_i64, int64_t)
 DEFINE_CMP(cmp_f32, float)
 DEFINE_CMP(cmp_f64, double)
 
-static int bytes_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
-{
-    size_t m = al < bl ? al : bl;
-    int c = m ? memcmp(a, b, m) : 0;
-    if (c)
-        return c;
-    return (al > bl) - (al < bl);
-}
-
 /* String data; an all-empty vector may have none, and NULL + 0 is undefined. */
 static inline const uint8_t *data_of(const st_vector *v)
 {
@@ -86,7 +78,7 @@ static void cmp_strings(const st_vector *v, int64_t n, const st_value *lit, st_e
         return;
     }
     for (int64_t i = 0; i < n; i++)
-        out[i] = cmp_holds(op, bytes_cmp(data + off[i], (size_t)(off[i + 1] - off[i]), lp, ll));
+        out[i] = cmp_holds(op, st_bytes_cmp(data + off[i], (size_t)(off[i + 1] - off[i]), lp, ll));
 }
 
 static void starts_with(const st_vector *v, int64_t n, const st_value *lit, int neg, uint8_t *out)

@@ -22,14 +22,7 @@
 #include <supertable/errors.h>
 #include "parquet/writer_int.h"
 #include "util/alloc.h"
-
-static inline int cmp_bytes(const uint8_t *a, uint32_t al, const uint8_t *b, uint32_t bl)
-{
-    int c = memcmp(a, b, al < bl ? al : bl);
-    if (c)
-        return c;
-    return (al > bl) - (al < bl);
-}
+#include "util/buf.h"
 
 static inline int cmp_signed_be(const uint8_t *a, const uint8_t *b, uint32_t len)
 {
@@ -74,7 +67,7 @@ int pw_val_cmp(const pw_leaf *lf, const uint8_t *a, uint32_t al, const uint8_t *
     case PW_ORD_BYTES:
         break;
     }
-    return cmp_bytes(a, al, b, bl);
+    return st_bytes_cmp(a, al, b, bl);
 }
 
 static void set_inline(pw_val *v, const void *p, uint32_t len)

@@ -461,15 +461,6 @@ static int ref_cmp(const void *pa, const void *pb)
     return c ? c : (a->idx > b->idx) - (a->idx < b->idx);
 }
 
-static int bytes_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
-{
-    size_t n = al < bl ? al : bl;
-    int c = n ? memcmp(a, b, n) : 0;
-    if (c)
-        return c;
-    return (al > bl) - (al < bl);
-}
-
 /* Whether a position-delete file may hold rows of data file `path`. */
 static int pos_may_apply(const st_data_file *d, const char *path)
 {
@@ -477,9 +468,9 @@ static int pos_may_apply(const st_data_file *d, const char *path)
         return strcmp(d->referenced_data_file, path) == 0;
     size_t pl = strlen(path);
     const st_column_stats *cs = st_data_file_stats(d, POS_PATH_FIELD_ID);
-    if (cs && cs->lower && bytes_cmp((const uint8_t *)path, pl, cs->lower, cs->lower_len) < 0)
+    if (cs && cs->lower && st_bytes_cmp((const uint8_t *)path, pl, cs->lower, cs->lower_len) < 0)
         return 0;
-    if (cs && cs->upper && bytes_cmp((const uint8_t *)path, pl, cs->upper, cs->upper_len) > 0)
+    if (cs && cs->upper && st_bytes_cmp((const uint8_t *)path, pl, cs->upper, cs->upper_len) > 0)
         return 0;
     return 1;
 }

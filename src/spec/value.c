@@ -8,6 +8,7 @@
 #include "spec/spec.h"
 #include "spec/spec_int.h"
 #include "supertable/errors.h"
+#include "util/buf.h"
 
 static int cmp_i64(int64_t a, int64_t b) { return (a > b) - (a < b); }
 
@@ -28,14 +29,6 @@ static int cmp_dec(st_decimal128 a, st_decimal128 b)
     return (a.lo > b.lo) - (a.lo < b.lo);
 }
 
-static int cmp_bytes(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
-{
-    size_t n = al < bl ? al : bl;
-    int c = n ? memcmp(a, b, n) : 0;
-    if (c) return c < 0 ? -1 : 1;
-    return (al > bl) - (al < bl);
-}
-
 int st_value_compare(const st_value *a, const st_value *b)
 {
     switch (a->type) {
@@ -51,7 +44,7 @@ int st_value_compare(const st_value *a, const st_value *b)
     case ST_TYPE_FLOAT: return cmp_double(a->v.f32, b->v.f32);
     case ST_TYPE_DOUBLE: return cmp_double(a->v.f64, b->v.f64);
     case ST_TYPE_DECIMAL: return cmp_dec(a->v.dec, b->v.dec);
-    default: return cmp_bytes(a->v.bytes.ptr, a->v.bytes.len, b->v.bytes.ptr, b->v.bytes.len);
+    default: return st_bytes_cmp(a->v.bytes.ptr, a->v.bytes.len, b->v.bytes.ptr, b->v.bytes.len);
     }
 }
 

@@ -43,4 +43,15 @@ uint8_t *st_buf_detach(st_buf *b);
 /* A NUL-terminated view; "" for an empty, unallocated buffer. */
 static inline const char *st_buf_cstr(const st_buf *b) { return b->ptr ? (const char *)b->ptr : ""; }
 
+/* Orders byte strings as unsigned bytes, a shorter prefix first (UTF-8 code
+ * point order for strings): -1, 0 or 1. NULL is fine with a zero length. */
+static inline int st_bytes_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+{
+    size_t n = al < bl ? al : bl;
+    int c = n ? memcmp(a, b, n) : 0;
+    if (c)
+        return c < 0 ? -1 : 1;
+    return (al > bl) - (al < bl);
+}
+
 #endif
