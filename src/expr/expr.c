@@ -16,6 +16,7 @@
 #include "expr/expr_int.h"
 #include "util/alloc.h"
 #include "util/datetime.h"
+#include "util/buf.h"
 
 /* ------------------------------------------------------------ arenas and nodes */
 
@@ -349,11 +350,7 @@ int expr_value_cmp(const st_value *a, const st_value *b, int *unordered)
         return (!!a->v.b) - (!!b->v.b);
     if (a->type >= ST_TYPE_STRING && a->type <= ST_TYPE_BINARY && b->type >= ST_TYPE_STRING &&
         b->type <= ST_TYPE_BINARY) {
-        size_t n = a->v.bytes.len < b->v.bytes.len ? a->v.bytes.len : b->v.bytes.len;
-        int c = n ? memcmp(a->v.bytes.ptr, b->v.bytes.ptr, n) : 0;
-        if (c)
-            return c < 0 ? -1 : 1;
-        return (a->v.bytes.len > b->v.bytes.len) - (a->v.bytes.len < b->v.bytes.len);
+        return st_bytes_cmp(a->v.bytes.ptr, a->v.bytes.len, b->v.bytes.ptr, b->v.bytes.len);
     }
 incompatible:
     *unordered = -1;
