@@ -16,7 +16,8 @@
  *
  * Thread-safety: a scan and its reader are used by one thread at a time (the
  * reader uses worker threads inside). The table must outlive the scan, and
- * the scan its reader.
+ * must not be refreshed (st_table_refresh) while the scan is in use: the plan
+ * points into the table's loaded metadata. The scan must outlive its reader.
  */
 #ifndef SUPERTABLE_SCAN_H
 #define SUPERTABLE_SCAN_H

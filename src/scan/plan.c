@@ -969,7 +969,6 @@ static int plan_snapshot(st_scan *s)
             sf->filter_true = c.all[k][i];
             s->files_residual += !sf->filter_true && s->filter;
             sf->data_seq = e->sequence_number;
-            sf->file_seq = e->file_sequence_number;
         }
     }
     int nd = s->n_delete_files;
@@ -1022,8 +1021,6 @@ int st_scan_plan(st_scan *s, const st_scan_options *o)
             st_expr_free(s->filter);
             s->filter = NULL;
         }
-        if (!(s->filter_text = st_strdup(o->filter)))
-            return st_error_set_oom();
     }
     const char *nm = st_props_get(&t->md->properties, "schema.name-mapping.default");
     if (nm && !(s->name_mapping = st_strdup(nm)))
@@ -1037,7 +1034,8 @@ int st_scan_plan(st_scan *s, const st_scan_options *o)
     if (s->split_target <= 0)
         s->split_target = DEFAULT_SPLIT_SIZE;
     s->limit = o->limit;
-    s->ref_name = o->ref;
+    if (o->ref && !(s->ref_name = st_arena_strdup(&s->arena, o->ref)))
+        return st_error_set_oom();
 
     int always_false = s->filter && s->filter->op == ST_EXPR_FALSE;
     if (s->snapshot && !always_false && (rc = plan_snapshot(s)) < 0)
@@ -1127,7 +1125,6 @@ void st_scan_free(st_scan *s)
     if (s->metrics_filter != s->filter)
         st_expr_free(s->metrics_filter);
     st_expr_free(s->filter);
-    st_free(s->filter_text);
     st_free(s->name_mapping);
     st_arena_dispose(&s->arena);
     st_free(s);

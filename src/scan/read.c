@@ -427,6 +427,9 @@ static int prepare_task(void *payload, size_t unused)
 
 /* --------------------------------------------------------------- a unit */
 
+/* The rows of `in` where keep[i] (kept of them), or its first `kept` rows
+ * when keep is NULL; `in` is consumed. A batch without columns (only a
+ * count asked for) just gets the length. */
 static int keep_rows(st_batch **out, st_batch *in, const uint8_t *keep, int64_t kept)
 {
     if (kept == in->length) {
@@ -434,21 +437,12 @@ static int keep_rows(st_batch **out, st_batch *in, const uint8_t *keep, int64_t 
         return 0;
     }
     int64_t *idx = st_malloc(sizeof *idx * (size_t)(kept ? kept : 1));
-    if (!idx)
-        return st_error_set_oom();
-    int64_t k = 0;
-    for (int64_t i = 0; i < in->length; i++)
-        if (keep[i])
+    int rc = idx ? 0 : st_error_set_oom();
+    for (int64_t i = 0, k = 0; rc == 0 && k < kept; i++)
+        if (!keep || keep[i])
             idx[k++] = i;
-    int rc;
-    if (in->n_columns == 0) {
-        /* no columns (only a count was asked for): just the length */
-        rc = st_batch_shallow_copy(out, in);
-        if (rc == 0)
-            (*out)->length = kept;
-    } else {
+    if (rc == 0)
         rc = st_batch_take(out, in, idx, kept);
-    }
     st_free(idx);
     st_batch_free(in);
     return rc;
@@ -467,9 +461,6 @@ static int finish_unit(scan_reader *r, const unit *u, st_batch **out)
     int rc = st_parquet_row_group_finish(&raw, u->read);
     if (rc < 0)
         return rc;
-    /* none of the columns read is in this file: the rows still count */
-    if (raw->n_columns == 0)
-        raw->length = st_parquet_reader_row_group_rows(ts->pr, ts->rgs[u->k]);
     rc = st_scan_project(&b, raw, s->read_type, &sf->consts);
     int64_t n = raw->length;
     st_batch_free(raw);
@@ -633,27 +624,10 @@ static int reader_next(st_batch_reader *base, st_batch **out)
             continue;
         }
         if (s->limit >= 0 && r->returned + b->length > s->limit) {
-            int64_t want = s->limit - r->returned;
-            st_batch *cut = NULL;
-            if (b->n_columns == 0) {
-                rc = st_batch_shallow_copy(&cut, b);
-                if (rc == 0)
-                    cut->length = want;
-            } else {
-                int64_t *idx = st_malloc(sizeof *idx * (size_t)(want ? want : 1));
-                rc = idx ? 0 : st_error_set_oom();
-                for (int64_t i = 0; rc == 0 && i < want; i++)
-                    idx[i] = i;
-                if (rc == 0)
-                    rc = st_batch_take(&cut, b, idx, want);
-                st_free(idx);
-            }
-            st_batch_free(b);
-            if (rc < 0) {
+            if ((rc = keep_rows(&b, b, NULL, s->limit - r->returned)) < 0) {
                 r->failed = 1;
                 return rc;
             }
-            b = cut;
         }
         r->returned += b->length;
         __atomic_add_fetch(&s->m.rows_returned, b->length, __ATOMIC_RELAXED);

@@ -60,7 +60,6 @@ int st_scan_project(st_batch **out, const st_batch *in, st_type *schema, const s
 typedef struct st_scan_file {
     const st_data_file *file;
     int64_t data_seq;            /* data sequence number */
-    int64_t file_seq;
     int32_t *deletes;            /* indexes into scan->delete_files (arena) */
     int n_deletes;
     int n_pos, n_eq;
@@ -85,11 +84,10 @@ struct st_scan {
     st_type *read_type;          /* out_type + filter and equality-delete columns */
     st_expr *filter;             /* bound to schema->type; NULL when none */
     st_expr *metrics_filter;     /* filter for manifest metrics (see plan.c); may be filter */
-    char *filter_text;
     char *name_mapping;          /* schema.name-mapping.default, or NULL */
     int64_t limit;
     int64_t split_target;
-    const char *ref_name;        /* for explain */
+    const char *ref_name;        /* for explain: a copy in the arena, or NULL */
 
     st_manifest **manifests;     /* read manifests (data and delete), owned */
     int n_manifests;
@@ -104,7 +102,8 @@ struct st_scan {
     int64_t files_residual;      /* files whose rows the filter must still test */
 };
 
-/* The data file a task reads, with the read options of the scan. */
+/* Plans `s` (table and pool set) with the options: snapshot, schemas,
+ * filter, files, deletes, tasks (plan.c). */
 int st_scan_plan(st_scan *s, const st_scan_options *o);
 
 #endif

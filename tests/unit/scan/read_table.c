@@ -43,6 +43,16 @@ void test_scan_read_table__all_rows_columns_filter_limit(void)
     st_assert_eq_i64(ts_count(t, &o), 3);
     o.limit = 0;
     st_assert_eq_i64(ts_count(t, &o), 0);
+    /* no columns at all (a count): the rows still come, with and without a filter or limit */
+    const char *none[] = {NULL};
+    o.columns = none;
+    o.limit = -1;
+    st_assert_eq_i64(ts_count(t, &o), 8);
+    o.filter = "id >= 5";
+    st_assert_eq_i64(ts_count(t, &o), 3);
+    o.limit = 2;
+    st_assert_eq_i64(ts_count(t, &o), 2);
+    o.filter = NULL;
 
     /* one thread gives the same rows */
     st_scan_options one = ST_SCAN_OPTIONS_INIT;
